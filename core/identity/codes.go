@@ -86,30 +86,24 @@ func normaliseSymbols(s, prefix string) string {
 	return strings.TrimPrefix(b.String(), prefix)
 }
 
-func inAlphabet(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(CodeAlphabet, s[i]) < 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // ParseAccessCode normalises a typed access code ("ozzy-7k3m x9pl",
-// "OZZY-7K3M-X9PL", "7K3MX9PL") to its 8 bare symbols.
+// "OZZY-7K3M-X9PL", "7K3MX9PL") to its 8 bare symbols. Symbols outside
+// CodeAlphabet are accepted (imported or legacy codes may hold them); such a
+// code simply matches no account.
 func ParseAccessCode(s string) (string, error) {
 	n := normaliseSymbols(s, "OZZY")
-	if len(n) != AccessCodeSymbols || !inAlphabet(n) {
+	if len(n) != AccessCodeSymbols {
 		return "", ErrMalformedCode
 	}
 	return n, nil
 }
 
-// ParseRecoveryCode normalises a typed recovery code to its bare symbols. It
-// accepts the 12-symbol RCVY form and the original's 8-symbol form.
+// ParseRecoveryCode normalises a typed recovery code to its bare symbols
+// (A-Z, 0-9). It accepts the 12-symbol RCVY form and the original's 8-symbol
+// form.
 func ParseRecoveryCode(s string) (string, error) {
 	n := normaliseSymbols(s, "RCVY")
-	if (len(n) != RecoveryCodeSymbols && len(n) != 8) || !inAlphabet(n) {
+	if len(n) != RecoveryCodeSymbols && len(n) != 8 {
 		return "", ErrMalformedCode
 	}
 	return n, nil

@@ -48,7 +48,6 @@ type User struct {
 	ReferredBy            string // user id of the referrer, if any
 	SubmittedReferralCode string // what was typed at registration
 
-
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	LastLogin *time.Time

@@ -1,0 +1,317 @@
+// Package config reads Kente's configuration from KENTE_* environment
+// variables into one validated struct. It is part of the composition root:
+// nothing else reads the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kente-gov/kente/core/identity"
+)
+
+// Profiles.
+const (
+	ProfileDev        = "dev"
+	ProfileProduction = "production"
+)
+
+// Config is the whole configuration of a Kente server.
+type Config struct {
+	// Profile is "dev" (secrets generated on first start) or "production"
+	// (a missing required secret refuses start-up). KENTE_PROFILE.
+	Profile string
+	// Addr is the listen address. KENTE_ADDR.
+	Addr string
+	// DatabaseURL chooses the SQL adapter by scheme: sqlite://, postgres://,
+	// mysql://. KENTE_DATABASE_URL.
+	DatabaseURL string
+	// AutoMigrate applies migrations at start-up. KENTE_AUTO_MIGRATE.
+	AutoMigrate bool
+	// RedisURL, when set, connects Redis (shared rate limits, readiness).
+	// KENTE_REDIS_URL.
+	RedisURL string
+	// LogLevel and LogFormat ("json" or "text"). KENTE_LOG_LEVEL, KENTE_LOG_FORMAT.
+	LogLevel  slog.Level
+	LogFormat string
+	// CORSOrigins are the allowed origins of /api/v1 ("*" allows any).
+	// KENTE_CORS_ORIGINS, comma-separated.
+	CORSOrigins []string
+	// BodyLimit caps request bodies, in bytes. KENTE_BODY_LIMIT.
+	BodyLimit int64
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// KENTE_TRUSTED_PROXIES, comma-separated CIDRs or addresses.
+	TrustedProxies []netip.Prefix
+	// ShutdownTimeout bounds graceful shutdown. KENTE_SHUTDOWN_TIMEOUT.
+	ShutdownTimeout time.Duration
+	// SessionCacheTTL is how long an authenticated token is trusted without
+	// a database read; 0 disables. KENTE_SESSION_CACHE_TTL.
+	SessionCacheTTL time.Duration
+	// Hash is the Argon2id cost of access-code hashes.
+	// KENTE_HASH_MEMORY_KIB, KENTE_HASH_TIME.
+	Hash identity.HashParams
+	// SecretsFile is where dev secrets are generated and kept (0600).
+	// KENTE_SECRETS_FILE; default beside the SQLite file, or ./kente.secrets.
+	SecretsFile string
+
+	Secrets Secrets
+}
+
+// Secrets are the keys Kente needs. They come only from the environment or,
+// in the dev profile, from the generated secrets file.
+type Secrets struct {
+	// CodePepper keys the access-code lookup index. KENTE_CODE_PEPPER. Required.
+	CodePepper string
+	// JWTSecret signs /api/v1 access tokens. KENTE_JWT_SECRET. Required.
+	JWTSecret string
+	// BootstrapSecret allows creating the first super admin once.
+	// KENTE_BOOTSTRAP_SECRET. Optional in production (bootstrap is then off).
+	BootstrapSecret string
+}
+
+// secretSpec describes one secret for loading and generation.
+type secretSpec struct {
+	env      string
+	required bool
+	field    func(*Secrets) *string
+}
+
+var secretSpecs = []secretSpec{
+	{"KENTE_CODE_PEPPER", true, func(s *Secrets) *string { return &s.CodePepper }},
+	{"KENTE_JWT_SECRET", true, func(s *Secrets) *string { return &s.JWTSecret }},
+	{"KENTE_BOOTSTRAP_SECRET", false, func(s *Secrets) *string { return &s.BootstrapSecret }},
+}
+
+// MinSecretLen is the shortest secret accepted.
+const MinSecretLen = 32
+
+// Defaults returns the configuration used when no variable is set.
+func Defaults() Config {
+	return Config{
+		Profile:         ProfileDev,
+		Addr:            "127.0.0.1:8080",
+		DatabaseURL:     "sqlite://kente.db",
+		AutoMigrate:     true,
+		LogLevel:        slog.LevelInfo,
+		LogFormat:       "json",
+		CORSOrigins:     []string{"*"},
+		BodyLimit:       1 << 20,
+		ShutdownTimeout: 15 * time.Second,
+		SessionCacheTTL: 2 * time.Second,
+		Hash:            identity.DefaultHashParams,
+	}
+}
+
+// Getenv looks a variable up; os.LookupEnv fits.
+type Getenv func(key string) (string, bool)
+
+// Load reads the configuration from getenv over the defaults and validates
+// it. The error lists one line per bad field. Secrets are read but not
+// generated: call ResolveSecrets next.
+func Load(getenv Getenv) (Config, error) {
+	c := Defaults()
+	var errs []error
+	badKeys := map[string]bool{}
+	str := func(key string, dst *string) {
+		if v, ok := getenv(key); ok && v != "" {
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	parse := func(key string, fn func(string) error) {
+		if v, ok := getenv(key); ok && strings.TrimSpace(v) != "" {
+			if err := fn(strings.TrimSpace(v)); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", key, err))
+				badKeys[key] = true
+			}
+		}
+	}
+
+	str("KENTE_PROFILE", &c.Profile)
+	str("KENTE_ADDR", &c.Addr)
+	str("KENTE_DATABASE_URL", &c.DatabaseURL)
+	str("KENTE_REDIS_URL", &c.RedisURL)
+	str("KENTE_LOG_FORMAT", &c.LogFormat)
+	str("KENTE_SECRETS_FILE", &c.SecretsFile)
+	parse("KENTE_AUTO_MIGRATE", func(v string) (err error) {
+		c.AutoMigrate, err = strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		return nil
+	})
+	parse("KENTE_LOG_LEVEL", func(v string) error {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return errors.New("must be debug, info, warn or error")
+		}
+		return nil
+	})
+	parse("KENTE_CORS_ORIGINS", func(v string) error {
+		c.CORSOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			o = strings.TrimSpace(o)
+			if o == "" {
+				continue
+			}
+			if o != "*" {
+				u, err := url.Parse(o)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+					return fmt.Errorf("%q is not an origin like https://example.gov.gh", o)
+				}
+			}
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+		return nil
+	})
+	parse("KENTE_BODY_LIMIT", func(v string) (err error) {
+		c.BodyLimit, err = strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return errors.New("must be a whole number of bytes")
+		}
+		return nil
+	})
+	parse("KENTE_TRUSTED_PROXIES", func(v string) error {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			if !strings.Contains(p, "/") {
+				a, err := netip.ParseAddr(p)
+				if err != nil {
+					return fmt.Errorf("%q is not an address or CIDR", p)
+				}
+				c.TrustedProxies = append(c.TrustedProxies, netip.PrefixFrom(a, a.BitLen()))
+				continue
+			}
+			pf, err := netip.ParsePrefix(p)
+			if err != nil {
+				return fmt.Errorf("%q is not an address or CIDR", p)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, pf.Masked())
+		}
+		return nil
+	})
+	duration := func(key string, dst *time.Duration) {
+		parse(key, func(v string) (err error) {
+			*dst, err = time.ParseDuration(v)
+			if err != nil {
+				return errors.New("must be a duration like 15s")
+			}
+			return nil
+		})
+	}
+	duration("KENTE_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	duration("KENTE_SESSION_CACHE_TTL", &c.SessionCacheTTL)
+	uint32Var := func(key string, dst *uint32) {
+		parse(key, func(v string) error {
+			n, err := strconv.ParseUint(v, 10, 32)
+			if err != nil {
+				return errors.New("must be a whole number")
+			}
+			*dst = uint32(n)
+			return nil
+		})
+	}
+	uint32Var("KENTE_HASH_MEMORY_KIB", &c.Hash.MemoryKiB)
+	uint32Var("KENTE_HASH_TIME", &c.Hash.Time)
+
+	for _, s := range secretSpecs {
+		if v, ok := getenv(s.env); ok && v != "" {
+			*s.field(&c.Secrets) = v
+		}
+	}
+
+	for _, err := range c.validate() {
+		key, _, _ := strings.Cut(err.Error(), ":")
+		if !badKeys[key] { // one line per field: a parse error already named it
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func (c Config) validate() []error {
+	var errs []error
+	bad := func(key, msg string) { errs = append(errs, fmt.Errorf("%s: %s", key, msg)) }
+	if c.Profile != ProfileDev && c.Profile != ProfileProduction {
+		bad("KENTE_PROFILE", "must be dev or production")
+	}
+	if _, port, err := splitHostPort(c.Addr); err != nil || port == "" {
+		bad("KENTE_ADDR", "must be host:port, like 127.0.0.1:8080")
+	}
+	switch {
+	case strings.HasPrefix(c.DatabaseURL, "sqlite://"):
+		if _, err := SQLitePath(c.DatabaseURL); err != nil {
+			bad("KENTE_DATABASE_URL", err.Error())
+		}
+	case strings.HasPrefix(c.DatabaseURL, "postgres://"), strings.HasPrefix(c.DatabaseURL, "postgresql://"),
+		strings.HasPrefix(c.DatabaseURL, "mysql://"):
+	default:
+		bad("KENTE_DATABASE_URL", "must start with sqlite://, postgres:// or mysql://")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("KENTE_REDIS_URL", "must start with redis:// or rediss://")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		bad("KENTE_LOG_FORMAT", "must be json or text")
+	}
+	if len(c.CORSOrigins) == 0 {
+		bad("KENTE_CORS_ORIGINS", "must name at least one origin, or *")
+	}
+	if c.BodyLimit < 1024 || c.BodyLimit > 1<<30 {
+		bad("KENTE_BODY_LIMIT", "must be between 1024 and 1073741824 bytes")
+	}
+	if c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute {
+		bad("KENTE_SHUTDOWN_TIMEOUT", "must be between 1ns and 10m")
+	}
+	if c.SessionCacheTTL < 0 || c.SessionCacheTTL > time.Minute {
+		bad("KENTE_SESSION_CACHE_TTL", "must be between 0s and 1m")
+	}
+	if err := c.Hash.Validate(); err != nil {
+		bad("KENTE_HASH_MEMORY_KIB/KENTE_HASH_TIME", err.Error())
+	}
+	for _, s := range secretSpecs {
+		if v := *s.field(&c.Secrets); v != "" && len(v) < MinSecretLen {
+			bad(s.env, fmt.Sprintf("must be at least %d characters", MinSecretLen))
+		}
+	}
+	return errs
+}
+
+func splitHostPort(addr string) (string, string, error) {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return "", "", errors.New("missing port")
+	}
+	port := addr[i+1:]
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", "", errors.New("bad port")
+	}
+	return addr[:i], port, nil
+}
+
+// SQLitePath returns the file path of a sqlite:// URL: "sqlite://kente.db"
+// is relative to the working directory, "sqlite:///var/lib/kente.db" is
+// absolute. url.Parse cannot be used: it puts a relative name in Host.
+func SQLitePath(raw string) (string, error) {
+	p := strings.TrimPrefix(raw, "sqlite://")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	if p == "" || p == "/" {
+		return "", errors.New("sqlite URL needs a file name, like sqlite://kente.db")
+	}
+	if strings.Contains(p, ":memory:") || strings.HasPrefix(p, "file:") {
+		return "", errors.New("in-memory SQLite is not supported; name a file")
+	}
+	return p, nil
+}
