@@ -69,6 +69,9 @@ type Service struct {
 	log      *slog.Logger
 	opts     Options
 	cache    *tokenCache
+	// dummyHash is verified when no account matches a code, so a miss costs
+	// as much as a hit and response times do not reveal which codes exist.
+	dummyHash string
 }
 
 // New returns a Service. rand must be a CSPRNG (crypto/rand.Reader in
@@ -87,9 +90,14 @@ func New(users ports.UserStore, sessions ports.SessionStore, tx ports.Tx, clock 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	dummy, err := identity.HashSecret(rand, opts.Hash, "dummy-code")
+	if err != nil {
+		panic("identitysvc: read random: " + err.Error())
+	}
 	return &Service{
 		users: users, sessions: sessions, tx: tx, clock: clock, rand: rand, log: log, opts: opts,
-		cache: newTokenCache(opts.CacheTTL, opts.CacheSize),
+		cache:     newTokenCache(opts.CacheTTL, opts.CacheSize),
+		dummyHash: dummy,
 	}
 }
 
@@ -240,10 +248,6 @@ type LoggedIn struct {
 	User  identity.User
 }
 
-// dummyHash is verified when no account matches, so a miss costs as much as
-// a hit and response times do not reveal which codes exist.
-var dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-
 // Login signs in with an access code alone (the seed's contract). A
 // malformed code is fault.Invalid on field accessCode; a wrong one
 // fault.Unauthenticated; a deactivated account fault.Forbidden.
@@ -257,7 +261,7 @@ func (s *Service) Login(ctx context.Context, accessCode string, meta ClientMeta)
 	}
 	u, err := s.users.UserByAccessKey(ctx, identity.LookupKey(s.opts.Pepper, identity.PurposeAccessCode, bare))
 	if fault.Is(err, fault.NotFound) {
-		identity.VerifySecret(dummyHash, bare)
+		identity.VerifySecret(s.dummyHash, bare)
 		return LoggedIn{}, errBadCode
 	}
 	if err != nil {

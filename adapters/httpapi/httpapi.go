@@ -1,0 +1,218 @@
+// Package httpapi is Kente's inbound HTTP adapter: the Gin router, its
+// middleware (request IDs, recovery, access log, CORS, body limits, metrics),
+// bearer authentication and role guards, the one table mapping fault kinds to
+// HTTP statuses, and the OpenAPI document that describes every route.
+//
+// Each bounded context keeps its own route file (routes_<context>.go) and
+// OpenAPI fragment (openapi/<context>.yaml), so contexts grow in parallel.
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/netip"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/core/identity"
+	"github.com/kente-gov/kente/ports"
+)
+
+// DefaultBodyLimit is the request body cap used when Options.BodyLimit is zero.
+const DefaultBodyLimit int64 = 1 << 20
+
+// Options configure the adapter. The zero value is usable.
+type Options struct {
+	// CORSOrigins are the origins allowed on /api/v1; ["*"] when empty.
+	// /api always answers with the AskOzzy contract's CORS headers
+	// (Access-Control-Allow-Origin: *).
+	CORSOrigins []string
+	// BodyLimit caps request bodies in bytes; DefaultBodyLimit when zero.
+	// Larger bodies are refused with 413.
+	BodyLimit int64
+	// TrustedProxies lists the peers whose X-Forwarded-For is believed. The
+	// client IP is the socket peer unless the peer is in this list; then it
+	// is the rightmost untrusted address of X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	// Version is reported as info.version in /openapi.json.
+	Version string
+}
+
+// Validate reports unusable options.
+func (o Options) Validate() error {
+	if o.BodyLimit < 0 {
+		return errors.New("httpapi: body limit must not be negative")
+	}
+	for _, p := range o.TrustedProxies {
+		if !p.IsValid() {
+			return errors.New("httpapi: invalid trusted proxy prefix")
+		}
+	}
+	for _, origin := range o.CORSOrigins {
+		if origin == "" {
+			return errors.New("httpapi: empty CORS origin")
+		}
+	}
+	return nil
+}
+
+func (o Options) withDefaults() Options {
+	if len(o.CORSOrigins) == 0 {
+		o.CORSOrigins = []string{"*"}
+	}
+	if o.BodyLimit == 0 {
+		o.BodyLimit = DefaultBodyLimit
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	return o
+}
+
+// Deps are the services and infrastructure the adapter drives.
+type Deps struct {
+	// Identity runs registration, login and sessions. Required.
+	Identity *identitysvc.Service
+	// Ready are pinged by /readyz.
+	Ready []ports.Pinger
+	// Logger receives the access log and 5xx causes; discarded when nil.
+	Logger *slog.Logger
+	// Metrics receives the HTTP metrics and is served at /metrics; a new
+	// registry when nil.
+	Metrics *prometheus.Registry
+}
+
+// Route is one entry of the route table: method, Gin path template and the
+// auth level its guard enforces.
+type Route struct {
+	Method string
+	Path   string
+	Level  identity.Level
+}
+
+// Routes returns the route table, in registration order. It is built by the
+// same registration functions as the router, so the two cannot drift.
+func Routes() []Route {
+	r := &router{}
+	registerAll(r, &server{})
+	return r.routes
+}
+
+// New builds the Gin engine with every route and middleware. It returns an
+// error for invalid options or missing dependencies.
+func New(d Deps, o Options) (http.Handler, error) {
+	e, err := newEngine(d, o)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// server holds what handlers need.
+type server struct {
+	id      *identitysvc.Service
+	ready   []ports.Pinger
+	log     *slog.Logger
+	metrics *prometheus.Registry
+	opts    Options
+	openapi []byte
+}
+
+func newEngine(d Deps, o Options) (*gin.Engine, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if d.Identity == nil {
+		return nil, errors.New("httpapi: Deps.Identity is required")
+	}
+	o = o.withDefaults()
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	doc, err := buildOpenAPI(o.Version)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newHTTPMetrics(d.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{id: d.Identity, ready: d.Ready, log: d.Logger, metrics: d.Metrics, opts: o, openapi: doc}
+
+	if gin.Mode() != gin.ReleaseMode {
+		gin.SetMode(gin.ReleaseMode) // atomic; silences gin's debug route printing
+	}
+	e := gin.New()
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = true
+	e.ForwardedByClientIP = true
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	e.TrustedPlatform = ""
+	proxies := make([]string, len(o.TrustedProxies))
+	for i, p := range o.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := e.SetTrustedProxies(proxies); err != nil {
+		return nil, err
+	}
+
+	e.Use(
+		requestID(),
+		observe(s.log, m),
+		recovery(),
+		cors(o.CORSOrigins),
+		bodyLimit(o.BodyLimit),
+	)
+	e.NoRoute(func(c *gin.Context) {
+		renderStatus(c, http.StatusNotFound, "not_found", "Not found")
+	})
+	e.NoMethod(func(c *gin.Context) {
+		renderStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", "Method not allowed")
+	})
+
+	r := &router{g: e, s: s}
+	registerAll(r, s)
+	return e, nil
+}
+
+// registerAll calls every context's registration function. Add one line per
+// bounded context.
+func registerAll(r *router, s *server) {
+	registerSystem(r, s)
+	registerIdentity(r, s)
+}
+
+// router registers routes on the engine (when there is one) and records them
+// in the route table with their auth level.
+type router struct {
+	g      *gin.Engine // nil when only the table is wanted
+	s      *server
+	routes []Route
+}
+
+// handle registers h at method and path behind the guard for level. Routes
+// taking a body (POST, PUT, PATCH) require a JSON Content-Type when the body
+// is not empty.
+func (r *router) handle(method, path string, level identity.Level, h gin.HandlerFunc) {
+	r.routes = append(r.routes, Route{Method: method, Path: path, Level: level})
+	if r.g == nil {
+		return
+	}
+	chain := make([]gin.HandlerFunc, 0, 4)
+	if level != identity.Public {
+		chain = append(chain, authenticate(r.s.id), require(level))
+	}
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		chain = append(chain, requireJSON())
+	}
+	chain = append(chain, h)
+	r.g.Handle(method, path, chain...)
+}

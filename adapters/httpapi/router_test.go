@@ -1,0 +1,162 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kente-gov/kente/adapters/httpapi"
+	"github.com/kente-gov/kente/core/identity"
+)
+
+func TestRouterBuilds(t *testing.T) {
+	e := newEnv(t, nil)
+	g, ok := e.h.(*gin.Engine)
+	require.True(t, ok, "New returns the *gin.Engine")
+	assert.Len(t, g.Routes(), len(httpapi.Routes()))
+}
+
+func TestNewRejectsBadInput(t *testing.T) {
+	_, err := httpapi.New(httpapi.Deps{}, httpapi.Options{})
+	assert.ErrorContains(t, err, "Identity")
+	_, err = httpapi.New(httpapi.Deps{Identity: newService(nil, &clock{})}, httpapi.Options{BodyLimit: -1})
+	assert.Error(t, err)
+}
+
+var ginParam = regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
+
+func openAPIPath(ginPath string) string {
+	return ginParam.ReplaceAllString(ginPath, "{$1}")
+}
+
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	doc, _ := openAPIRouter(t)
+	require.NoError(t, doc.Validate(t.Context()))
+	e := newEnv(t, nil)
+	g := e.h.(*gin.Engine)
+
+	routed := map[string]bool{}
+	for _, r := range g.Routes() {
+		p := openAPIPath(r.Path)
+		key := r.Method + " " + p
+		routed[key] = true
+		item := doc.Paths.Find(p)
+		if !assert.NotNil(t, item, "route %s is not in the OpenAPI document", key) {
+			continue
+		}
+		assert.NotNil(t, item.GetOperation(r.Method), "route %s has no OpenAPI operation", key)
+	}
+	for p, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			assert.True(t, routed[method+" "+p], "OpenAPI operation %s %s is not routed", method, p)
+		}
+	}
+
+	// The document states each route's auth level, and a security
+	// requirement exactly on the non-public ones.
+	for _, r := range httpapi.Routes() {
+		op := doc.Paths.Find(openAPIPath(r.Path)).GetOperation(r.Method)
+		require.NotNil(t, op)
+		assert.Equal(t, r.Level.String(), op.Extensions["x-auth-level"], "%s %s", r.Method, r.Path)
+		hasSecurity := op.Security != nil && len(*op.Security) > 0
+		assert.Equal(t, r.Level != identity.Public, hasSecurity, "%s %s security", r.Method, r.Path)
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	e := newEnv(t, nil)
+	rec := e.do(t, req{method: "GET", path: "/openapi.json"})
+	require.Equal(t, http.StatusOK, rec.Code)
+	m := decode(t, rec)
+	assert.Equal(t, "3.0.3", m["openapi"])
+	assert.Contains(t, m["paths"], "/api/auth/register")
+}
+
+// tooLow holds, per guarded level above Authenticated, a role just below it.
+var tooLow = map[identity.Level]identity.Role{
+	identity.DeptAdmin:  identity.RoleUser,
+	identity.Admin:      identity.RoleDeptAdmin,
+	identity.SuperAdmin: identity.RoleAdmin,
+}
+
+func TestAuthLevels(t *testing.T) {
+	e := newEnv(t, nil)
+	routes := httpapi.Routes()
+	sort.Slice(routes, func(i, j int) bool { return routes[i].Path < routes[j].Path })
+	garbage := "sess_" + strings.Repeat("A", 43)
+	for _, r := range routes {
+		if r.Level == identity.Public {
+			continue
+		}
+		path := ginParam.ReplaceAllString(r.Path, "x")
+		for _, token := range []string{"", "garbage", garbage} {
+			rec := e.do(t, req{method: r.Method, path: path, token: token})
+			assert.Equal(t, http.StatusUnauthorized, rec.Code, "%s %s token %q", r.Method, r.Path, token)
+			assert.NotEmpty(t, decode(t, rec)["error"])
+		}
+		low, ok := tooLow[r.Level]
+		if !ok {
+			continue
+		}
+		a := e.register(t, "level-"+strings.ReplaceAll(strings.Trim(r.Path, "/"), "/", "-")+"@gov.gh")
+		e.store.SetRole(a.ID, low)
+		rec := e.do(t, req{method: r.Method, path: path, token: a.Token})
+		assert.Equal(t, http.StatusForbidden, rec.Code, "%s %s as %s", r.Method, r.Path, low)
+	}
+}
+
+func TestRoutesTableLevels(t *testing.T) {
+	want := map[string]identity.Level{
+		"POST /api/auth/register":            identity.Public,
+		"POST /api/auth/login":               identity.Public,
+		"POST /api/auth/logout":              identity.Authenticated,
+		"GET /api/user/profile":              identity.Authenticated,
+		"GET /api/user/sessions":             identity.Authenticated,
+		"POST /api/user/sessions/revoke-all": identity.Authenticated,
+		"GET /healthz":                       identity.Public,
+		"GET /readyz":                        identity.Public,
+		"GET /metrics":                       identity.Public,
+		"GET /openapi.json":                  identity.Public,
+	}
+	got := map[string]identity.Level{}
+	for _, r := range httpapi.Routes() {
+		got[r.Method+" "+r.Path] = r.Level
+	}
+	assert.Equal(t, want, got)
+}
+
+// TestResponseValidationBites proves the OpenAPI check used by every handler
+// test rejects a response the document does not describe.
+func TestResponseValidationBites(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.register(t, "bite@gov.gh")
+	require.Positive(t, e.validated, "handler tests validate responses")
+	hr := httptestRequest("GET", "/api/user/profile", nil)
+	hdr := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	tests := []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"missing fields", 200, `{"user":{"id":"usr_1"}}`},
+		{"wrong type", 200, `{"user":{"id":"usr_1","email":"a","fullName":"b","department":"","tier":"free","role":"user","referralCode":"X","twoFactorEnabled":"no","createdAt":"2025-01-15T08:00:00Z"}}`},
+		{"bad role", 200, `{"user":{"id":"usr_1","email":"a","fullName":"b","department":"","tier":"free","role":"god","referralCode":"X","twoFactorEnabled":false,"createdAt":"2025-01-15T08:00:00Z"}}`},
+		{"undocumented status", 418, `{"error":"teapot"}`},
+		{"error without error", 401, `{"detail":"x"}`},
+	}
+	for _, tt := range tests {
+		checked, err := e.check(hr, tt.status, hdr, []byte(tt.body))
+		assert.True(t, checked, tt.name)
+		assert.Error(t, err, tt.name)
+	}
+	rec := e.do(t, req{method: "GET", path: "/api/user/profile", token: a.Token})
+	checked, err := e.check(hr, rec.Code, rec.Header(), rec.Body.Bytes())
+	assert.True(t, checked)
+	assert.NoError(t, err)
+}
