@@ -24,7 +24,9 @@ type UserStore interface {
 	UserByReferralCode(ctx context.Context, code string) (identity.User, error)
 	// UpdateUser loads the user, applies fn, and stores the result atomically
 	// (the row is locked for the update). fn's error aborts with nothing
-	// written. fault.NotFound when absent; fault.Conflict as CreateUser.
+	// written. fn may run more than once (a busy or deadlocked transaction is
+	// retried), so it must have no side effects. fault.NotFound when absent;
+	// fault.Conflict as CreateUser.
 	UpdateUser(ctx context.Context, id string, fn func(*identity.User) error) (identity.User, error)
 }
 
@@ -35,10 +37,11 @@ type SessionStore interface {
 	// SessionByTokenHash returns the session, revoked or not; fault.NotFound
 	// when there is none.
 	SessionByTokenHash(ctx context.Context, hash string) (identity.Session, error)
-	// TouchSession sets a session's last-seen time and address.
+	// TouchSession sets a session's last-seen time and, when ip is not empty,
+	// its address (an empty ip keeps the stored one).
 	TouchSession(ctx context.Context, id string, at time.Time, ip string) error
 	// RevokeSession marks one session revoked at at. Revoking a revoked or
-	// unknown session is not an error.
+	// unknown session is not an error, and keeps the first revocation time.
 	RevokeSession(ctx context.Context, id string, at time.Time) error
 	// RevokeUserSessions revokes every active session of userID except
 	// exceptID (which may be empty) and returns how many it revoked.

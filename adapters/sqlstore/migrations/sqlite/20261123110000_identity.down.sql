@@ -1,0 +1,5 @@
+DROP TABLE IF EXISTS sessions;
+
+--bun:split
+
+DROP TABLE IF EXISTS users;

@@ -1,0 +1,68 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.uber.org/fx"
+
+	"github.com/kente-gov/kente/ports"
+)
+
+// Config chooses and prepares the database. app/config fills it from
+// KENTE_DATABASE_URL and KENTE_DATABASE_AUTO_MIGRATE.
+type Config struct {
+	// URL is the database URL; see ParseURL for the forms.
+	URL string
+	// AutoMigrate applies pending migrations when the database is opened.
+	AutoMigrate bool
+}
+
+// Validate reports a missing or malformed URL.
+func (c Config) Validate() error {
+	if c.URL == "" {
+		return errors.New("database URL is required")
+	}
+	_, _, err := ParseURL(c.URL)
+	return err
+}
+
+// openTimeout bounds connecting and migrating at start-up.
+const openTimeout = 2 * time.Minute
+
+// Module provides, from a Config in the container, the *DB (opened, migrated
+// when AutoMigrate is set, and closed when the app stops) as ports.Tx and
+// ports.Pinger, and the stores as ports.UserStore and ports.SessionStore.
+var Module = fx.Module("sqlstore",
+	fx.Provide(
+		newFxDB,
+		fx.Annotate(func(db *DB) *DB { return db }, fx.As(new(ports.Tx))),
+		fx.Annotate(func(db *DB) *DB { return db }, fx.As(new(ports.Pinger))),
+		fx.Annotate(NewUserStore, fx.As(new(ports.UserStore))),
+		fx.Annotate(NewSessionStore, fx.As(new(ports.SessionStore))),
+	),
+)
+
+// newFxDB opens the database for fx. fx constructors get no context, so
+// this one bounds its own.
+func newFxDB(lc fx.Lifecycle, cfg Config) (*DB, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+	defer cancel()
+	db, err := Open(ctx, cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.AutoMigrate {
+		if err := db.Migrate(ctx); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("auto-migrate: %w", err)
+		}
+	}
+	lc.Append(fx.Hook{OnStop: func(context.Context) error { return db.Close() }})
+	return db, nil
+}
