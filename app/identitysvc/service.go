@@ -242,6 +242,36 @@ func (s *Service) startSession(ctx context.Context, userID string, meta ClientMe
 	return token, nil
 }
 
+// StartSession signs userID in after another factor (a passkey) proved who
+// they are. A deactivated account is fault.Forbidden.
+func (s *Service) StartSession(ctx context.Context, userID string, meta ClientMeta) (LoggedIn, error) {
+	u, err := s.users.UserByID(ctx, userID)
+	if err != nil {
+		return LoggedIn{}, fmt.Errorf("start session: %w", err)
+	}
+	if u.Status != identity.StatusActive {
+		return LoggedIn{}, errDeactivated
+	}
+	now := s.clock.Now()
+	var token string
+	err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
+		var err error
+		u, err = s.users.UpdateUser(ctx, u.ID, func(u *identity.User) error {
+			u.LastLogin = &now
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		token, err = s.startSession(ctx, u.ID, meta, now)
+		return err
+	})
+	if err != nil {
+		return LoggedIn{}, fmt.Errorf("start session: %w", err)
+	}
+	return LoggedIn{Token: token, User: u}, nil
+}
+
 // LoggedIn is the result of a login.
 type LoggedIn struct {
 	Token string

@@ -125,7 +125,7 @@ func hammer(name, url string, hdr http.Header, conc int, d time.Duration) result
 func startKente(dir string) (string, func(), error) {
 	cfg := config.Defaults()
 	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "load.db")
-	cfg.Addr = "127.0.0.1:0" // the fx server binds a free port we leave idle; we serve h on ours
+	cfg.Addr = "127.0.0.1:0"           // the fx server binds a free port we leave idle; we serve h on ours
 	cfg.Hash = identity.TestHashParams // login cost is not what this scenario measures
 	cfg.Secrets = config.Secrets{CodePepper: strings.Repeat("p", 40), JWTSecret: strings.Repeat("j", 40)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
