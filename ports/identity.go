@@ -20,6 +20,8 @@ type UserStore interface {
 	UserByEmail(ctx context.Context, email string) (identity.User, error)
 	// UserByAccessKey looks up an access-code lookup key; fault.NotFound when absent.
 	UserByAccessKey(ctx context.Context, key string) (identity.User, error)
+	// CountUsersByRole returns how many accounts hold role.
+	CountUsersByRole(ctx context.Context, role identity.Role) (int, error)
 	// UserByReferralCode returns fault.NotFound when no user owns the code.
 	UserByReferralCode(ctx context.Context, code string) (identity.User, error)
 	// UpdateUser loads the user, applies fn, and stores the result atomically
@@ -49,4 +51,33 @@ type SessionStore interface {
 	// ActiveSessions lists userID's unrevoked sessions unexpired at now, the
 	// most recently seen first.
 	ActiveSessions(ctx context.Context, userID string, now time.Time) ([]identity.Session, error)
+}
+
+// Counters are shared fixed-window counters (brute-force budgets, one-time
+// markers). They live where every server instance sees them, and take part
+// in the transaction of a ctx from Tx.WithinTx.
+type Counters interface {
+	// IncrCounter adds one to key's count in the window starting at window
+	// and returns the new count. The entry may be forgotten after expires.
+	IncrCounter(ctx context.Context, key string, window, expires time.Time) (int64, error)
+	// Counter returns key's count in the window starting at window; 0 when
+	// there is none.
+	Counter(ctx context.Context, key string, window time.Time) (int64, error)
+}
+
+// ActivityStats reports what a user has done, for their dashboard. The chat,
+// tiers and growth contexts own these figures; until they land, NoActivity
+// answers zeros.
+type ActivityStats interface {
+	// UserActivity returns userID's activity as of now.
+	UserActivity(ctx context.Context, userID string, now time.Time) (identity.Activity, error)
+}
+
+// NoActivity is the ActivityStats of a deployment without the contexts that
+// own activity figures: every figure is zero.
+type NoActivity struct{}
+
+// UserActivity returns zeros.
+func (NoActivity) UserActivity(context.Context, string, time.Time) (identity.Activity, error) {
+	return identity.Activity{}, nil
 }

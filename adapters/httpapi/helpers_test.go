@@ -25,6 +25,7 @@ import (
 	"github.com/kente-gov/kente/adapters/httpapi"
 	"github.com/kente-gov/kente/adapters/httpapi/internal/memstore"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
 )
@@ -81,10 +82,30 @@ type env struct {
 type envOpt func(*httpapi.Deps, *httpapi.Options)
 
 func newService(store *memstore.Store, clk ports.Clock) *identitysvc.Service {
-	return identitysvc.New(store, store, store, clk, rand.Reader, nil, identitysvc.Options{
-		Pepper: []byte("0123456789abcdef-test-pepper"),
-		Hash:   identity.TestHashParams,
+	return identitysvc.New(identitysvc.Deps{
+		Users: store, Sessions: store, Tx: store, Counters: memstore.NewCounters(), Audit: &auditRecorder{},
+		Clock: clk, Rand: rand.Reader,
+	}, identitysvc.Options{
+		Pepper:          []byte("0123456789abcdef-test-pepper"),
+		Hash:            identity.TestHashParams,
+		BootstrapSecret: testBootstrapSecret,
 	})
+}
+
+// testBootstrapSecret is the bootstrap secret of test services.
+const testBootstrapSecret = "test-bootstrap-secret-0123456789abcdef"
+
+// auditRecorder keeps audit records in memory.
+type auditRecorder struct {
+	mu      sync.Mutex
+	records []audit.Record
+}
+
+func (a *auditRecorder) Record(_ context.Context, r audit.Record) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.records = append(a.records, r)
+	return nil
 }
 
 // openAPIRouter loads the merged document and returns a kin-openapi router

@@ -42,6 +42,10 @@ var Module = fx.Module("sqlstore",
 		fx.Annotate(func(db *DB) *DB { return db }, fx.As(new(ports.Pinger))),
 		fx.Annotate(NewUserStore, fx.As(new(ports.UserStore))),
 		fx.Annotate(NewSessionStore, fx.As(new(ports.SessionStore))),
+		fx.Annotate(NewPasskeyStore, fx.As(new(ports.PasskeyStore))),
+		fx.Annotate(NewChallengeStore, fx.As(new(ports.ChallengeStore))),
+		fx.Annotate(NewAuditLog, fx.As(new(ports.AuditLog))),
+		fx.Annotate(NewCounters, fx.As(new(ports.Counters))),
 	),
 )
 

@@ -43,11 +43,19 @@ type userRow struct {
 	CreatedAt             time.Time  `bun:"created_at"`
 	UpdatedAt             time.Time  `bun:"updated_at"`
 	LastLogin             *time.Time `bun:"last_login"`
+	TOTPSecret            string     `bun:"totp_secret"`
+	TOTPPending           string     `bun:"totp_pending"`
+	TOTPEnabled           bool       `bun:"totp_enabled"`
+	TOTPLastStep          int64      `bun:"totp_last_step"`
+	RecoveryCodeHash      string     `bun:"recovery_code_hash"`
+	FailedLogins          int        `bun:"failed_logins"`
+	LockedUntil           *time.Time `bun:"locked_until"`
 }
 
 func newUserRow(u identity.User) (userRow, error) {
 	if err := checkText(u.ID, u.Email, u.FullName, u.Department, string(u.Role), u.Tier, string(u.Status),
-		string(u.UserType), u.AccessCodeKey, u.AccessCodeHash, u.ReferralCode, u.ReferredBy, u.SubmittedReferralCode); err != nil {
+		string(u.UserType), u.AccessCodeKey, u.AccessCodeHash, u.ReferralCode, u.ReferredBy, u.SubmittedReferralCode,
+		u.TOTPSecret, u.TOTPPending, u.RecoveryCodeHash); err != nil {
 		return userRow{}, err
 	}
 	return userRow{
@@ -67,6 +75,13 @@ func newUserRow(u identity.User) (userRow, error) {
 		CreatedAt:             dbTime(u.CreatedAt),
 		UpdatedAt:             dbTime(u.UpdatedAt),
 		LastLogin:             dbTimePtr(u.LastLogin),
+		TOTPSecret:            u.TOTPSecret,
+		TOTPPending:           u.TOTPPending,
+		TOTPEnabled:           u.TOTPEnabled,
+		TOTPLastStep:          u.TOTPLastStep,
+		RecoveryCodeHash:      u.RecoveryCodeHash,
+		FailedLogins:          u.FailedLogins,
+		LockedUntil:           dbTimePtr(u.LockedUntil),
 	}, nil
 }
 
@@ -88,6 +103,13 @@ func (r *userRow) user() identity.User {
 		CreatedAt:             r.CreatedAt.UTC(),
 		UpdatedAt:             r.UpdatedAt.UTC(),
 		LastLogin:             utcPtr(r.LastLogin),
+		TOTPSecret:            r.TOTPSecret,
+		TOTPPending:           r.TOTPPending,
+		TOTPEnabled:           r.TOTPEnabled,
+		TOTPLastStep:          r.TOTPLastStep,
+		RecoveryCodeHash:      r.RecoveryCodeHash,
+		FailedLogins:          r.FailedLogins,
+		LockedUntil:           utcPtr(r.LockedUntil),
 	}
 }
 
@@ -232,4 +254,16 @@ func (s *UserStore) writeErr(ctx context.Context, err error, row userRow, op str
 	}
 	return &fault.Error{Kind: fault.Conflict, Code: codeCodeTaken,
 		Msg: "A generated code is already in use", Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// CountUsersByRole returns how many accounts hold role.
+func (s *UserStore) CountUsersByRole(ctx context.Context, role identity.Role) (int, error) {
+	if err := checkText(string(role)); err != nil {
+		return 0, err
+	}
+	n, err := s.db.idb(ctx).NewSelect().Model((*userRow)(nil)).Where("role = ?", string(role)).Count(ctx)
+	if err != nil {
+		return 0, s.db.wrapErr(err, "count users by role")
+	}
+	return int(n), nil
 }

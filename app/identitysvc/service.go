@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
@@ -18,10 +19,11 @@ import (
 
 // Options tune the service. The zero value is not usable: Pepper is required.
 type Options struct {
-	// Pepper keys the access-code lookup index (KENTE_CODE_PEPPER). Changing
-	// it makes every existing access code unusable.
+	// Pepper keys the access-code lookup index and the TOTP seed box
+	// (KENTE_CODE_PEPPER). Changing it makes every existing access code and
+	// authenticator unusable.
 	Pepper []byte
-	// Hash sets the Argon2id cost of access-code hashes.
+	// Hash sets the Argon2id cost of access-code and recovery-code hashes.
 	Hash identity.HashParams
 	// SessionTTL is a session's lifetime; identity.SessionTTL when zero.
 	SessionTTL time.Duration
@@ -31,6 +33,14 @@ type Options struct {
 	CacheTTL time.Duration
 	// CacheSize bounds the token cache; 10,000 entries when zero.
 	CacheSize int
+	// Throttle sets the brute-force budgets; identity.DefaultThrottle when
+	// zero.
+	Throttle identity.Throttle
+	// BootstrapSecret allows creating the first super admin once
+	// (KENTE_BOOTSTRAP_SECRET); empty disables bootstrap.
+	BootstrapSecret string
+	// Issuer names the service in authenticator apps; "AskOzzy" when empty.
+	Issuer string
 }
 
 // Validate reports unusable options.
@@ -44,7 +54,29 @@ func (o Options) Validate() error {
 	if o.SessionTTL < 0 || o.CacheTTL < 0 || o.CacheSize < 0 {
 		return errors.New("identity durations and sizes must not be negative")
 	}
+	if o.Throttle != (identity.Throttle{}) && !o.Throttle.Valid() {
+		return errors.New("identity throttle budgets must be positive")
+	}
 	return nil
+}
+
+// Auditor records security events and admin actions. The audit service
+// implements it; records written with a transaction's ctx commit with it.
+type Auditor interface {
+	Record(ctx context.Context, r audit.Record) error
+}
+
+// Deps are the ports the service drives.
+type Deps struct {
+	Users    ports.UserStore
+	Sessions ports.SessionStore
+	Tx       ports.Tx
+	Counters ports.Counters
+	Audit    Auditor
+	Activity ports.ActivityStats // ports.NoActivity{} until the owning contexts land
+	Clock    ports.Clock
+	Rand     io.Reader // a CSPRNG: crypto/rand.Reader in production
+	Log      *slog.Logger
 }
 
 // ClientMeta describes where a request came from.
@@ -64,22 +96,29 @@ type Service struct {
 	users    ports.UserStore
 	sessions ports.SessionStore
 	tx       ports.Tx
+	counters ports.Counters
+	audit    Auditor
+	activity ports.ActivityStats
 	clock    ports.Clock
 	rand     io.Reader
 	log      *slog.Logger
 	opts     Options
 	cache    *tokenCache
+	box      *identity.SecretBox
 	// dummyHash is verified when no account matches a code, so a miss costs
 	// as much as a hit and response times do not reveal which codes exist.
 	dummyHash string
 }
 
-// New returns a Service. rand must be a CSPRNG (crypto/rand.Reader in
-// production). It panics if opts are invalid: options are checked at
-// configuration time, so a bad value here is a programmer error.
-func New(users ports.UserStore, sessions ports.SessionStore, tx ports.Tx, clock ports.Clock, rand io.Reader, log *slog.Logger, opts Options) *Service {
+// New returns a Service. It panics if a required dependency is missing or
+// opts are invalid: both are checked at configuration time, so either here
+// is a programmer error.
+func New(d Deps, opts Options) *Service {
 	if err := opts.Validate(); err != nil {
 		panic("identitysvc: " + err.Error())
+	}
+	if d.Users == nil || d.Sessions == nil || d.Tx == nil || d.Counters == nil || d.Audit == nil || d.Clock == nil || d.Rand == nil {
+		panic("identitysvc: Users, Sessions, Tx, Counters, Audit, Clock and Rand are required")
 	}
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = identity.SessionTTL
@@ -87,16 +126,31 @@ func New(users ports.UserStore, sessions ports.SessionStore, tx ports.Tx, clock 
 	if opts.CacheSize == 0 {
 		opts.CacheSize = 10_000
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if opts.Throttle == (identity.Throttle{}) {
+		opts.Throttle = identity.DefaultThrottle
 	}
-	dummy, err := identity.HashSecret(rand, opts.Hash, "dummy-code")
+	if opts.Issuer == "" {
+		opts.Issuer = "AskOzzy"
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Activity == nil {
+		d.Activity = ports.NoActivity{}
+	}
+	box, err := identity.NewSecretBox(opts.Pepper, "totp-seed")
+	if err != nil {
+		panic("identitysvc: " + err.Error())
+	}
+	dummy, err := identity.HashSecret(d.Rand, opts.Hash, "dummy-code")
 	if err != nil {
 		panic("identitysvc: read random: " + err.Error())
 	}
 	return &Service{
-		users: users, sessions: sessions, tx: tx, clock: clock, rand: rand, log: log, opts: opts,
+		users: d.Users, sessions: d.Sessions, tx: d.Tx, counters: d.Counters, audit: d.Audit, activity: d.Activity,
+		clock: d.Clock, rand: d.Rand, log: d.Log, opts: opts,
 		cache:     newTokenCache(opts.CacheTTL, opts.CacheSize),
+		box:       box,
 		dummyHash: dummy,
 	}
 }
@@ -104,9 +158,10 @@ func New(users ports.UserStore, sessions ports.SessionStore, tx ports.Tx, clock 
 // Registered is the result of a registration: the access code, shown once,
 // and a session token.
 type Registered struct {
-	AccessCode string
-	Token      string
-	User       identity.User
+	AccessCode   string
+	RecoveryCode string // shown once; resets the account if the code is lost
+	Token        string
+	User         identity.User
 }
 
 // maxCodeAttempts bounds retries when a fresh random code collides.
@@ -142,18 +197,24 @@ func (s *Service) Register(ctx context.Context, in identity.Registration, meta C
 		if err != nil {
 			return Registered{}, err
 		}
+		recovery, err := s.newRecoveryCode(&u)
+		if err != nil {
+			return Registered{}, err
+		}
 		var token string
 		err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
 			if err := s.users.CreateUser(ctx, u); err != nil {
 				return err
 			}
 			var err error
-			token, err = s.startSession(ctx, u.ID, meta, now)
-			return err
+			if token, err = s.startSession(ctx, u.ID, meta, now); err != nil {
+				return err
+			}
+			return s.audit.Record(ctx, s.event(meta, u.ID, "register", "user", u.ID, audit.Success, nil))
 		})
 		if err == nil {
 			s.log.InfoContext(ctx, "user registered", "user_id", u.ID)
-			return Registered{AccessCode: code, Token: token, User: u}, nil
+			return Registered{AccessCode: code, RecoveryCode: recovery, Token: token, User: u}, nil
 		}
 		if fe, ok := fault.As(err); ok && fe.Code == CodeTaken && attempt < maxCodeAttempts {
 			continue // a fresh code or referral code collided: draw again
@@ -178,6 +239,10 @@ var (
 	errBadSession    = fault.New(fault.Unauthenticated, "identity.invalid_session", "Invalid or expired session")
 	errDeactivated   = fault.New(fault.Forbidden, "identity.deactivated", "This account has been deactivated")
 	errMalformedCode = fault.Field("accessCode", "identity.access_code_malformed", "accessCode must look like OZZY-XXXX-XXXX")
+	errTOTPRequired  = fault.New(fault.Unauthenticated, "identity.totp_required", "A TOTP code is required for this account").
+				WithField("totpCode").With("totpRequired", true)
+	errTOTPWrong = fault.New(fault.Unauthenticated, "identity.totp_invalid", "Invalid TOTP code").
+			WithField("totpCode").With("totpRequired", true)
 )
 
 func (s *Service) newUser(reg identity.Registration, referrer string, now time.Time) (identity.User, string, error) {
@@ -258,6 +323,7 @@ func (s *Service) StartSession(ctx context.Context, userID string, meta ClientMe
 		var err error
 		u, err = s.users.UpdateUser(ctx, u.ID, func(u *identity.User) error {
 			u.LastLogin = &now
+			u.FailedLogins, u.LockedUntil = 0, nil
 			return nil
 		})
 		if err != nil {
@@ -278,44 +344,84 @@ type LoggedIn struct {
 	User  identity.User
 }
 
-// Login signs in with an access code alone (the seed's contract). A
-// malformed code is fault.Invalid on field accessCode; a wrong one
-// fault.Unauthenticated; a deactivated account fault.Forbidden.
-func (s *Service) Login(ctx context.Context, accessCode string, meta ClientMeta) (LoggedIn, error) {
-	if accessCode == "" {
+// Credentials are what a person types to log in: the access code, and the
+// TOTP code when the account has two-factor authentication on.
+type Credentials struct {
+	AccessCode string
+	TOTPCode   string
+}
+
+// Login signs in with an access code (the seed's contract) and, for an
+// account with 2FA on, a TOTP code. A malformed code is fault.Invalid on
+// field accessCode; a wrong one fault.Unauthenticated; a missing or wrong
+// TOTP code fault.Unauthenticated with "totpRequired": true; a deactivated
+// account fault.Forbidden; a client or account over its failure budget
+// fault.RateLimited with the seconds to wait. Every outcome is audited.
+func (s *Service) Login(ctx context.Context, c Credentials, meta ClientMeta) (LoggedIn, error) {
+	if c.AccessCode == "" {
 		return LoggedIn{}, fault.Field("accessCode", "identity.access_code_required", "accessCode is required")
 	}
-	bare, err := identity.ParseAccessCode(accessCode)
+	bare, err := identity.ParseAccessCode(c.AccessCode)
 	if err != nil {
 		return LoggedIn{}, errMalformedCode
+	}
+	now := s.clock.Now()
+	if err := s.checkBudgets(ctx, meta.IP, now); err != nil {
+		return LoggedIn{}, err
 	}
 	u, err := s.users.UserByAccessKey(ctx, identity.LookupKey(s.opts.Pepper, identity.PurposeAccessCode, bare))
 	if fault.Is(err, fault.NotFound) {
 		identity.VerifySecret(s.dummyHash, bare)
+		s.failed(ctx, meta, "", "login_failed", map[string]any{"reason": "unknown_access_code"})
 		return LoggedIn{}, errBadCode
 	}
 	if err != nil {
 		return LoggedIn{}, fmt.Errorf("look up access code: %w", err)
 	}
 	if !identity.VerifySecret(u.AccessCodeHash, bare) {
+		s.failed(ctx, meta, u.ID, "login_failed", map[string]any{"reason": "wrong_access_code"})
 		return LoggedIn{}, errBadCode
 	}
+	if err := s.checkLock(u, now); err != nil {
+		s.record(ctx, meta, u.ID, "login_failed", "user", u.ID, audit.Denied, map[string]any{"reason": "account_locked"})
+		return LoggedIn{}, err
+	}
 	if u.Status != identity.StatusActive {
+		s.record(ctx, meta, u.ID, "login_failed", "user", u.ID, audit.Denied, map[string]any{"reason": "deactivated"})
 		return LoggedIn{}, errDeactivated
 	}
-	now := s.clock.Now()
+	method := "access_code"
+	var step uint64
+	if u.TOTPEnabled {
+		if c.TOTPCode == "" {
+			return LoggedIn{}, errTOTPRequired
+		}
+		var ok bool
+		step, ok = s.verifyTOTP(u.TOTPSecret, c.TOTPCode, now, u.TOTPLastStep)
+		if !ok {
+			s.accountFailure(ctx, u.ID, meta, "login_failed", "wrong_totp_code")
+			return LoggedIn{}, errTOTPWrong
+		}
+		method = "access_code+totp"
+	}
 	var token string
 	err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
 		var err error
 		u, err = s.users.UpdateUser(ctx, u.ID, func(u *identity.User) error {
 			u.LastLogin = &now
+			u.FailedLogins, u.LockedUntil = 0, nil
+			if step > 0 {
+				u.TOTPLastStep = int64(step)
+			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		token, err = s.startSession(ctx, u.ID, meta, now)
-		return err
+		if token, err = s.startSession(ctx, u.ID, meta, now); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, s.event(meta, u.ID, "login", "user", u.ID, audit.Success, map[string]any{"method": method}))
 	})
 	if err != nil {
 		return LoggedIn{}, fmt.Errorf("login: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/kente-gov/kente/adapters/sqlstore"
 	"github.com/kente-gov/kente/adapters/sqlstore/sqltest"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/identity"
 )
@@ -31,6 +32,33 @@ type fixture struct {
 	svc   *identitysvc.Service
 	db    *sqlstore.DB
 	clock *clock
+	audit *auditRecorder
+}
+
+const bootstrapSecret = "bootstrap-secret-bootstrap-secret-0123"
+
+// auditRecorder keeps audit records in memory, in order.
+type auditRecorder struct {
+	mu      sync.Mutex
+	records []audit.Record
+}
+
+func (a *auditRecorder) Record(_ context.Context, r audit.Record) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.records = append(a.records, r)
+	return nil
+}
+
+// actions returns the recorded actions with their outcomes, "login:success".
+func (a *auditRecorder) actions() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]string, len(a.records))
+	for i, r := range a.records {
+		out[i] = r.Action + ":" + string(r.Outcome)
+	}
+	return out
 }
 
 func newFixture(t *testing.T, cacheTTL time.Duration) fixture {
@@ -39,9 +67,26 @@ func newFixture(t *testing.T, cacheTTL time.Duration) fixture {
 }
 
 func newFixtureOn(t testing.TB, db *sqlstore.DB, c *clock, cacheTTL time.Duration) fixture {
-	svc := identitysvc.New(sqlstore.NewUserStore(db), sqlstore.NewSessionStore(db), db, c, rand.Reader, nil,
-		identitysvc.Options{Pepper: []byte(strings.Repeat("p", 32)), Hash: identity.TestHashParams, CacheTTL: cacheTTL})
-	return fixture{svc: svc, db: db, clock: c}
+	return newFixtureWith(t, db, c, identitysvc.Options{CacheTTL: cacheTTL})
+}
+
+// newFixtureWith builds the service with opts over test defaults (pepper,
+// cheap hashing, the bootstrap secret; "-" turns bootstrap off).
+func newFixtureWith(t testing.TB, db *sqlstore.DB, c *clock, opts identitysvc.Options) fixture {
+	rec := &auditRecorder{}
+	opts.Pepper = []byte(strings.Repeat("p", 32))
+	opts.Hash = identity.TestHashParams
+	switch opts.BootstrapSecret {
+	case "":
+		opts.BootstrapSecret = bootstrapSecret
+	case "-":
+		opts.BootstrapSecret = ""
+	}
+	svc := identitysvc.New(identitysvc.Deps{
+		Users: sqlstore.NewUserStore(db), Sessions: sqlstore.NewSessionStore(db), Tx: db, Counters: sqlstore.NewCounters(db),
+		Audit: rec, Clock: c, Rand: rand.Reader,
+	}, opts)
+	return fixture{svc: svc, db: db, clock: c, audit: rec}
 }
 
 var ctx = context.Background()
@@ -60,7 +105,7 @@ func TestRegisterThenLogin(t *testing.T) {
 	assert.Equal(t, "free", r.User.Tier)
 	assert.NotContains(t, r.User.AccessCodeHash, strings.ReplaceAll(r.AccessCode[5:], "-", ""), "the code is stored only hashed")
 
-	in, err := f.svc.Login(ctx, r.AccessCode, identitysvc.ClientMeta{})
+	in, err := f.svc.Login(ctx, identitysvc.Credentials{AccessCode: r.AccessCode}, identitysvc.ClientMeta{})
 	require.NoError(t, err)
 	assert.Equal(t, r.User.ID, in.User.ID)
 	require.NotNil(t, in.User.LastLogin)
@@ -85,7 +130,7 @@ func TestLoginErrors(t *testing.T) {
 		{"OZZY-AAAA-AAAA", fault.Unauthenticated},
 	}
 	for _, tt := range tests {
-		_, err := f.svc.Login(ctx, tt.give, identitysvc.ClientMeta{})
+		_, err := f.svc.Login(ctx, identitysvc.Credentials{AccessCode: tt.give}, identitysvc.ClientMeta{})
 		assert.Equal(t, tt.want, fault.KindOf(err), tt.give)
 	}
 	_, err := sqlstore.NewUserStore(f.db).UpdateUser(ctx, r.User.ID, func(u *identity.User) error {
@@ -93,7 +138,7 @@ func TestLoginErrors(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	_, err = f.svc.Login(ctx, r.AccessCode, identitysvc.ClientMeta{})
+	_, err = f.svc.Login(ctx, identitysvc.Credentials{AccessCode: r.AccessCode}, identitysvc.ClientMeta{})
 	assert.Equal(t, fault.Forbidden, fault.KindOf(err))
 	_, err = f.svc.Authenticate(ctx, r.Token, identitysvc.ClientMeta{})
 	assert.Equal(t, fault.Forbidden, fault.KindOf(err), "a deactivated account's sessions stop working")
@@ -138,7 +183,7 @@ func TestRevokeOthersAndLogout(t *testing.T) {
 	r := f.register(t, "a@gov.gh")
 	var tokens []string
 	for range 3 {
-		in, err := f.svc.Login(ctx, r.AccessCode, identitysvc.ClientMeta{})
+		in, err := f.svc.Login(ctx, identitysvc.Credentials{AccessCode: r.AccessCode}, identitysvc.ClientMeta{})
 		require.NoError(t, err)
 		tokens = append(tokens, in.Token)
 	}

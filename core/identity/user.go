@@ -44,6 +44,18 @@ type User struct {
 	AccessCodeKey  string // LookupKey of the access code: unique, indexed
 	AccessCodeHash string // slow hash of the access code
 
+	// Second factors and recovery. TOTP seeds are sealed (SecretBox), never
+	// stored in the clear; the recovery code only as a slow hash.
+	TOTPSecret       string // sealed seed of the enabled authenticator
+	TOTPPending      string // sealed seed awaiting verification (setup or reset)
+	TOTPEnabled      bool
+	TOTPLastStep     int64  // last accepted TOTP step; codes at or before it are refused
+	RecoveryCodeHash string // empty once used or never issued
+
+	// Brute-force state of the account.
+	FailedLogins int        // consecutive credential failures
+	LockedUntil  *time.Time // credential attempts refused until then
+
 	ReferralCode          string // this user's own code, unique
 	ReferredBy            string // user id of the referrer, if any
 	SubmittedReferralCode string // what was typed at registration
@@ -122,4 +134,14 @@ func (r Registration) Normalise() (Registration, error) {
 	}
 	r.ReferralCode = NormaliseReferralCode(r.ReferralCode)
 	return r, nil
+}
+
+// Activity is a user's dashboard figures.
+type Activity struct {
+	TotalConversations int
+	TotalMessages      int
+	TokensUsed         int64
+	DocumentsGenerated int
+	CurrentStreak      int
+	UsagePercent       int // share of today's message allowance used, 0–100
 }
