@@ -337,4 +337,3 @@ func TestDashboardReadsZerosUntilActivityLands(t *testing.T) {
 	assert.Equal(t, "free", d.Tier)
 	assert.Equal(t, identity.Activity{}, d.Activity)
 }
-
