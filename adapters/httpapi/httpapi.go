@@ -16,7 +16,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kente-gov/kente/app/auditsvc"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/passkeysvc"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
 )
@@ -76,6 +78,12 @@ func (o Options) withDefaults() Options {
 type Deps struct {
 	// Identity runs registration, login and sessions. Required.
 	Identity *identitysvc.Service
+	// Passkeys runs WebAuthn registration and login. Optional: without it
+	// the passkey routes answer 503.
+	Passkeys *passkeysvc.Service
+	// Audit lists and verifies the audit log. Optional: without it the
+	// audit routes answer 503.
+	Audit *auditsvc.Service
 	// Ready are pinged by /readyz.
 	Ready []ports.Pinger
 	// Logger receives the access log and 5xx causes; discarded when nil.
@@ -114,11 +122,14 @@ func New(d Deps, o Options) (http.Handler, error) {
 // server holds what handlers need.
 type server struct {
 	id      *identitysvc.Service
+	audit   *auditsvc.Service
 	ready   []ports.Pinger
 	log     *slog.Logger
 	metrics *prometheus.Registry
 	opts    Options
 	openapi []byte
+
+	passkeys *passkeysvc.Service // nil: the passkey routes answer 503
 }
 
 func newEngine(d Deps, o Options) (*gin.Engine, error) {
@@ -143,7 +154,8 @@ func newEngine(d Deps, o Options) (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{id: d.Identity, ready: d.Ready, log: d.Logger, metrics: d.Metrics, opts: o, openapi: doc}
+	s := &server{id: d.Identity, audit: d.Audit, ready: d.Ready, log: d.Logger, metrics: d.Metrics, opts: o, openapi: doc}
+	s.passkeys = d.Passkeys
 
 	if gin.Mode() != gin.ReleaseMode {
 		gin.SetMode(gin.ReleaseMode) // atomic; silences gin's debug route printing
@@ -187,6 +199,8 @@ func newEngine(d Deps, o Options) (*gin.Engine, error) {
 func registerAll(r *router, s *server) {
 	registerSystem(r, s)
 	registerIdentity(r, s)
+	registerPasskeys(r, s)
+	registerAudit(r, s)
 }
 
 // router registers routes on the engine (when there is one) and records them

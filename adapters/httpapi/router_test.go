@@ -135,6 +135,16 @@ func TestRoutesTableLevels(t *testing.T) {
 		"GET /readyz":                                 identity.Public,
 		"GET /metrics":                                identity.Public,
 		"GET /openapi.json":                           identity.Public,
+		// Passkeys.
+		"POST /api/auth/webauthn/register-options":  identity.Authenticated,
+		"POST /api/auth/webauthn/register-complete": identity.Authenticated,
+		"POST /api/auth/webauthn/login-options":     identity.Public,
+		"POST /api/auth/webauthn/login-complete":    identity.Public,
+		"GET /api/auth/webauthn/credentials":        identity.Authenticated,
+		"DELETE /api/auth/webauthn/credentials/:id": identity.Authenticated,
+		// The audit log.
+		"GET /api/admin/audit":        identity.Admin,
+		"GET /api/admin/audit/verify": identity.SuperAdmin,
 	}
 	got := map[string]identity.Level{}
 	for _, r := range httpapi.Routes() {

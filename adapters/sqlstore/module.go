@@ -34,7 +34,8 @@ const openTimeout = 2 * time.Minute
 
 // Module provides, from a Config in the container, the *DB (opened, migrated
 // when AutoMigrate is set, and closed when the app stops) as ports.Tx and
-// ports.Pinger, and the stores as ports.UserStore and ports.SessionStore.
+// ports.Pinger, and the stores as ports.UserStore and ports.SessionStore
+// (and the rest below, e.g. ports.AuditLog).
 var Module = fx.Module("sqlstore",
 	fx.Provide(
 		newFxDB,

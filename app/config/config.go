@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kente-gov/kente/adapters/webauthn"
 	"github.com/kente-gov/kente/core/identity"
 )
 
@@ -59,6 +60,12 @@ type Config struct {
 	// SecretsFile is where dev secrets are generated and kept (0600).
 	// KENTE_SECRETS_FILE; default beside the SQLite file, or ./kente.secrets.
 	SecretsFile string
+	// WebAuthn is the passkey relying party: its id (a domain),
+	// display name and the exact origins allowed. KENTE_WEBAUTHN_RP_ID,
+	// KENTE_WEBAUTHN_RP_NAME, KENTE_WEBAUTHN_ORIGINS (comma-separated). Never
+	// taken from a request's Host header; the production profile requires
+	// the id and origins to be set.
+	WebAuthn webauthn.Config
 
 	Secrets Secrets
 }
@@ -105,6 +112,11 @@ func Defaults() Config {
 		ShutdownTimeout: 15 * time.Second,
 		SessionCacheTTL: 2 * time.Second,
 		Hash:            identity.DefaultHashParams,
+		WebAuthn: webauthn.Config{
+			RPID:    "localhost",
+			RPName:  "AskOzzy",
+			Origins: []string{"http://localhost:8080", "http://127.0.0.1:8080"},
+		},
 	}
 }
 
@@ -138,6 +150,29 @@ func Load(getenv Getenv) (Config, error) {
 	str("KENTE_REDIS_URL", &c.RedisURL)
 	str("KENTE_LOG_FORMAT", &c.LogFormat)
 	str("KENTE_SECRETS_FILE", &c.SecretsFile)
+	str("KENTE_WEBAUTHN_RP_ID", &c.WebAuthn.RPID)
+	str("KENTE_WEBAUTHN_RP_NAME", &c.WebAuthn.RPName)
+	parse("KENTE_WEBAUTHN_ORIGINS", func(v string) error {
+		c.WebAuthn.Origins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o == "" {
+				continue
+			}
+			if err := webauthn.ValidateOrigin(o); err != nil {
+				return err
+			}
+			c.WebAuthn.Origins = append(c.WebAuthn.Origins, o)
+		}
+		return nil
+	})
+	if c.Profile == ProfileProduction {
+		for _, key := range []string{"KENTE_WEBAUTHN_RP_ID", "KENTE_WEBAUTHN_ORIGINS"} {
+			if v, ok := getenv(key); !ok || strings.TrimSpace(v) == "" {
+				errs = append(errs, fmt.Errorf("%s: must be set in the production profile (passkeys are bound to it)", key))
+				badKeys[key] = true
+			}
+		}
+	}
 	parse("KENTE_AUTO_MIGRATE", func(v string) (err error) {
 		c.AutoMigrate, err = strconv.ParseBool(v)
 		if err != nil {
@@ -278,6 +313,15 @@ func (c Config) validate() []error {
 	}
 	if err := c.Hash.Validate(); err != nil {
 		bad("KENTE_HASH_MEMORY_KIB/KENTE_HASH_TIME", err.Error())
+	}
+	if err := webauthn.ValidateRPID(c.WebAuthn.RPID); err != nil {
+		bad("KENTE_WEBAUTHN_RP_ID", err.Error())
+	}
+	if n := len(strings.TrimSpace(c.WebAuthn.RPName)); n == 0 || n > 64 {
+		bad("KENTE_WEBAUTHN_RP_NAME", "must be 1 to 64 characters")
+	}
+	if len(c.WebAuthn.Origins) == 0 {
+		bad("KENTE_WEBAUTHN_ORIGINS", "must name at least one origin, like https://askozzy.gov.gh")
 	}
 	for _, s := range secretSpecs {
 		if v := *s.field(&c.Secrets); v != "" && len(v) < MinSecretLen {

@@ -33,14 +33,16 @@ func TestDefaults(t *testing.T) {
 
 func TestLoadValues(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
-		"KENTE_ADDR":            "0.0.0.0:9000",
-		"KENTE_DATABASE_URL":    "postgres://postgres@127.0.0.1:5432/kente",
-		"KENTE_LOG_LEVEL":       "debug",
-		"KENTE_LOG_FORMAT":      "text",
-		"KENTE_CORS_ORIGINS":    "https://a.gov.gh, https://b.gov.gh",
-		"KENTE_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1",
-		"KENTE_AUTO_MIGRATE":    "false",
-		"KENTE_PROFILE":         "production",
+		"KENTE_ADDR":             "0.0.0.0:9000",
+		"KENTE_DATABASE_URL":     "postgres://postgres@127.0.0.1:5432/kente",
+		"KENTE_LOG_LEVEL":        "debug",
+		"KENTE_LOG_FORMAT":       "text",
+		"KENTE_CORS_ORIGINS":     "https://a.gov.gh, https://b.gov.gh",
+		"KENTE_TRUSTED_PROXIES":  "10.0.0.0/8, 127.0.0.1",
+		"KENTE_AUTO_MIGRATE":     "false",
+		"KENTE_PROFILE":          "production",
+		"KENTE_WEBAUTHN_RP_ID":   "askozzy.gov.gh",
+		"KENTE_WEBAUTHN_ORIGINS": "https://askozzy.gov.gh",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, slog.LevelDebug, c.LogLevel)
@@ -129,7 +131,8 @@ func TestDevSecretsFileMustBePrivate(t *testing.T) {
 }
 
 func TestProductionRefusesMissingSecrets(t *testing.T) {
-	c, err := config.Load(env(map[string]string{"KENTE_PROFILE": "production", "KENTE_JWT_SECRET": strings.Repeat("j", 40)}))
+	c, err := config.Load(env(map[string]string{"KENTE_PROFILE": "production", "KENTE_JWT_SECRET": strings.Repeat("j", 40),
+		"KENTE_WEBAUTHN_RP_ID": "askozzy.gov.gh", "KENTE_WEBAUTHN_ORIGINS": "https://askozzy.gov.gh"}))
 	require.NoError(t, err)
 	err = c.ResolveSecrets(rand.Reader)
 	require.Error(t, err)

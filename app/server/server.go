@@ -21,8 +21,11 @@ import (
 	"github.com/kente-gov/kente/adapters/httpapi"
 	"github.com/kente-gov/kente/adapters/redisstore"
 	"github.com/kente-gov/kente/adapters/sqlstore"
+	"github.com/kente-gov/kente/adapters/webauthn"
+	"github.com/kente-gov/kente/app/auditsvc"
 	"github.com/kente-gov/kente/app/config"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/passkeysvc"
 	"github.com/kente-gov/kente/ports"
 )
 
@@ -80,6 +83,9 @@ func OptionsFor(profile string, cfg config.Config, logger *slog.Logger) fx.Optio
 				}
 			},
 			newIdentity,
+			newAudit,
+			fx.Annotate(newRelyingParty, fx.As(new(ports.Passkeys))),
+			newPasskeys,
 			newHTTPServer,
 		),
 		sqlstore.Module,
@@ -95,12 +101,45 @@ func OptionsFor(profile string, cfg config.Config, logger *slog.Logger) fx.Optio
 	return fx.Options(opts...)
 }
 
-func newIdentity(cfg config.Config, users ports.UserStore, sessions ports.SessionStore, tx ports.Tx, log *slog.Logger) *identitysvc.Service {
-	return identitysvc.New(users, sessions, tx, ports.SystemClock{}, rand.Reader, log, identitysvc.Options{
-		Pepper:   []byte(cfg.Secrets.CodePepper),
-		Hash:     cfg.Hash,
-		CacheTTL: cfg.SessionCacheTTL,
+type identityIn struct {
+	fx.In
+	Config   config.Config
+	Users    ports.UserStore
+	Sessions ports.SessionStore
+	Tx       ports.Tx
+	Counters ports.Counters
+	Audit    *auditsvc.Service
+	Log      *slog.Logger
+}
+
+func newIdentity(in identityIn) *identitysvc.Service {
+	return identitysvc.New(identitysvc.Deps{
+		Users: in.Users, Sessions: in.Sessions, Tx: in.Tx, Counters: in.Counters, Audit: in.Audit,
+		Activity: ports.NoActivity{}, Clock: ports.SystemClock{}, Rand: rand.Reader, Log: in.Log,
+	}, identitysvc.Options{
+		Pepper:          []byte(in.Config.Secrets.CodePepper),
+		Hash:            in.Config.Hash,
+		CacheTTL:        in.Config.SessionCacheTTL,
+		BootstrapSecret: in.Config.Secrets.BootstrapSecret,
 	})
+}
+
+// newAudit builds the audit service; List names actors from the user store.
+func newAudit(log ports.AuditLog, users ports.UserStore, logger *slog.Logger) *auditsvc.Service {
+	return auditsvc.New(log, ports.SystemClock{}, rand.Reader, logger).WithUsers(users)
+}
+
+// newRelyingParty is the WebAuthn relying party of cfg.WebAuthn (never a
+// request's Host header).
+func newRelyingParty(cfg config.Config) (*webauthn.RelyingParty, error) {
+	return webauthn.New(cfg.WebAuthn)
+}
+
+// newPasskeys builds the passkey service; sessions start through identity
+// and every outcome is audited.
+func newPasskeys(users ports.UserStore, passkeys ports.PasskeyStore, challenges ports.ChallengeStore, rp ports.Passkeys,
+	id *identitysvc.Service, audit *auditsvc.Service, tx ports.Tx, log *slog.Logger) *passkeysvc.Service {
+	return passkeysvc.New(users, passkeys, challenges, rp, id, audit, tx, ports.SystemClock{}, rand.Reader, log)
 }
 
 func newRedis(lc fx.Lifecycle, cfg config.Config) (*redisstore.DB, error) {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 
 	"github.com/kente-gov/kente/adapters/sqlstore"
+	"github.com/kente-gov/kente/app/auditsvc"
 	"github.com/kente-gov/kente/app/identitysvc"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
@@ -44,11 +45,18 @@ func run(ctx context.Context, dbPath string, out io.Writer) error {
 	if _, err := rand.Read(pepper); err != nil {
 		return err
 	}
-	svc := identitysvc.New(
-		sqlstore.NewUserStore(db), sqlstore.NewSessionStore(db), db,
-		ports.SystemClock{}, rand.Reader, slog.New(slog.DiscardHandler),
-		identitysvc.Options{Pepper: pepper, Hash: identity.DefaultHashParams},
-	)
+	logger := slog.New(slog.DiscardHandler)
+	auditLog := auditsvc.New(sqlstore.NewAuditLog(db), ports.SystemClock{}, rand.Reader, logger)
+	svc := identitysvc.New(identitysvc.Deps{
+		Users:    sqlstore.NewUserStore(db),
+		Sessions: sqlstore.NewSessionStore(db),
+		Tx:       db,
+		Counters: sqlstore.NewCounters(db),
+		Audit:    auditLog,
+		Clock:    ports.SystemClock{},
+		Rand:     rand.Reader,
+		Log:      logger,
+	}, identitysvc.Options{Pepper: pepper, Hash: identity.DefaultHashParams})
 
 	email := fmt.Sprintf("nofx-%d@example.gov.gh", os.Getpid())
 	reg, err := svc.Register(ctx, identity.Registration{Email: email, FullName: "Ama Nofx", Department: "Examples"},
@@ -58,7 +66,7 @@ func run(ctx context.Context, dbPath string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "registered %s (%s) with access code %s\n", reg.User.Email, reg.User.ID, reg.AccessCode)
 
-	in, err := svc.Login(ctx, reg.AccessCode, identitysvc.ClientMeta{UserAgent: "examples/nofx"})
+	in, err := svc.Login(ctx, identitysvc.Credentials{AccessCode: reg.AccessCode}, identitysvc.ClientMeta{UserAgent: "examples/nofx"})
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
@@ -67,5 +75,10 @@ func run(ctx context.Context, dbPath string, out io.Writer) error {
 		return fmt.Errorf("authenticate: %w", err)
 	}
 	fmt.Fprintf(out, "signed in as %s, tier %s, role %s\n", p.User.FullName, p.User.Tier, p.User.Role)
+	check, err := auditLog.Verify(ctx)
+	if err != nil {
+		return fmt.Errorf("verify audit log: %w", err)
+	}
+	fmt.Fprintf(out, "audit log: %d records, chain intact: %t\n", check.Checked, check.Break == nil)
 	return nil
 }

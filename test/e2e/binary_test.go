@@ -76,7 +76,7 @@ func TestBinary(t *testing.T) {
 	})
 
 	t.Run("production refuses a missing secret", func(t *testing.T) {
-		out, err := run(kenteEnv(dir, "KENTE_PROFILE=production"), "serve")
+		out, err := run(kenteEnv(dir, "KENTE_PROFILE=production", "KENTE_WEBAUTHN_RP_ID=askozzy.gov.gh", "KENTE_WEBAUTHN_ORIGINS=https://askozzy.gov.gh"), "serve")
 		require.Error(t, err)
 		assert.Contains(t, out, "KENTE_CODE_PEPPER")
 	})

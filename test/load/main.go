@@ -35,7 +35,7 @@ import (
 )
 
 func main() {
-	scenario := flag.String("scenario", "profile", "what to measure: profile | all")
+	scenario := flag.String("scenario", "profile", "what to measure: profile | attack | all")
 	duration := flag.Duration("duration", 10*time.Second, "how long each measurement runs (at most 2m)")
 	conc := flag.Int("c", 32, "concurrent clients (at most 512)")
 	flag.Parse()
@@ -51,8 +51,15 @@ func main() {
 
 func run(scenario string, d time.Duration, conc int) error {
 	switch scenario {
-	case "profile", "all":
+	case "profile":
 		return profileScenario(d, conc)
+	case "attack":
+		return attackScenario()
+	case "all":
+		if err := profileScenario(d, conc); err != nil {
+			return err
+		}
+		return attackScenario()
 	}
 	return fmt.Errorf("unknown scenario %q", scenario)
 }
@@ -123,11 +130,19 @@ func hammer(name, url string, hdr http.Header, conc int, d time.Duration) result
 // startKente starts the full server on a fresh SQLite file and returns its
 // base URL and a stop function.
 func startKente(dir string) (string, func(), error) {
+	return startKenteWith(dir, nil)
+}
+
+// startKenteWith is startKente with a hook to adjust the configuration.
+func startKenteWith(dir string, adjust func(*config.Config)) (string, func(), error) {
 	cfg := config.Defaults()
 	cfg.DatabaseURL = "sqlite://" + filepath.Join(dir, "load.db")
 	cfg.Addr = "127.0.0.1:0"           // the fx server binds a free port we leave idle; we serve h on ours
 	cfg.Hash = identity.TestHashParams // login cost is not what this scenario measures
 	cfg.Secrets = config.Secrets{CodePepper: strings.Repeat("p", 40), JWTSecret: strings.Repeat("j", 40)}
+	if adjust != nil {
+		adjust(&cfg)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err

@@ -18,3 +18,7 @@ func TestSessionStoreContract(t *testing.T) {
 		return s, s
 	})
 }
+
+func TestAuditLogContract(t *testing.T) {
+	porttest.AuditLog(t, func(*testing.T) ports.AuditLog { return memstore.NewAuditLog() })
+}
