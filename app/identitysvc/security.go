@@ -52,14 +52,20 @@ func (s *Service) checkBudgets(ctx context.Context, ip string, now time.Time) er
 }
 
 // failed counts a failed credential attempt against the client's address
-// and the global budget, and audits it. Counting errors are logged, not
-// returned: the attempt has failed either way.
+// and the global budget, and audits it.
 func (s *Service) failed(ctx context.Context, meta ClientMeta, actorID, action string, details map[string]any) {
+	s.countFailure(ctx, meta.IP)
+	s.record(ctx, meta, actorID, action, "user", actorID, audit.Failure, details)
+}
+
+// countFailure adds a failure to the address's and the global budget.
+// Counting errors are logged, not returned: the attempt has failed either way.
+func (s *Service) countFailure(ctx context.Context, ip string) {
 	th := s.opts.Throttle
 	now := s.clock.Now()
-	if meta.IP != "" {
+	if ip != "" {
 		w := th.PerIP.WindowStart(now)
-		if _, err := s.counters.IncrCounter(ctx, keyFailIP+meta.IP, w, w.Add(th.PerIP.Window)); err != nil {
+		if _, err := s.counters.IncrCounter(ctx, keyFailIP+ip, w, w.Add(th.PerIP.Window)); err != nil {
 			s.log.ErrorContext(ctx, "count ip failure", "err", err)
 		}
 	}
@@ -67,12 +73,12 @@ func (s *Service) failed(ctx context.Context, meta ClientMeta, actorID, action s
 	if _, err := s.counters.IncrCounter(ctx, keyFailGlobal, w, w.Add(th.Global.Window)); err != nil {
 		s.log.ErrorContext(ctx, "count global failure", "err", err)
 	}
-	s.record(ctx, meta, actorID, action, "user", actorID, audit.Failure, details)
 }
 
-// accountFailure counts a failure against a known account and locks it
-// with backoff once it has failed too often in a row.
-func (s *Service) accountFailure(ctx context.Context, userID string, meta ClientMeta, action, reason string) {
+// countAccountFailure adds a consecutive failure to a known account and
+// locks it with backoff once it has failed too often in a row. It returns
+// the number of consecutive failures.
+func (s *Service) countAccountFailure(ctx context.Context, userID string) int {
 	now := s.clock.Now()
 	var n int
 	_, err := s.users.UpdateUser(ctx, userID, func(u *identity.User) error {
@@ -87,6 +93,12 @@ func (s *Service) accountFailure(ctx context.Context, userID string, meta Client
 	if err != nil {
 		s.log.ErrorContext(ctx, "count account failure", "err", err)
 	}
+	return n
+}
+
+// accountFailure counts and audits a failure against a known account.
+func (s *Service) accountFailure(ctx context.Context, userID string, meta ClientMeta, action, reason string) {
+	n := s.countAccountFailure(ctx, userID)
 	s.failed(ctx, meta, userID, action, map[string]any{"reason": reason, "consecutiveFailures": n})
 }
 
@@ -654,4 +666,32 @@ func (s *Service) Dashboard(ctx context.Context, p Principal) (Dashboard, error)
 		return Dashboard{}, fmt.Errorf("dashboard: %w", err)
 	}
 	return Dashboard{Tier: p.User.Tier, Activity: a}, nil
+}
+
+// GuardAttempt refuses a credential attempt (by any factor, such as a
+// passkey) from meta's address when the address or the whole service is over
+// its failure budget, with fault.RateLimited.
+func (s *Service) GuardAttempt(ctx context.Context, meta ClientMeta) error {
+	return s.checkBudgets(ctx, meta.IP, s.clock.Now())
+}
+
+// CountFailure counts a failed credential attempt made by another factor
+// (the caller audits it) against meta's address and the global budget and,
+// with a known userID, against the account, which locks with backoff after
+// repeated failures.
+func (s *Service) CountFailure(ctx context.Context, meta ClientMeta, userID string) {
+	s.countFailure(ctx, meta.IP)
+	if userID != "" {
+		s.countAccountFailure(ctx, userID)
+	}
+}
+
+// CheckAccountLock refuses a credential attempt on a locked account with
+// fault.RateLimited.
+func (s *Service) CheckAccountLock(ctx context.Context, userID string) error {
+	u, err := s.users.UserByID(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("check account lock: %w", err)
+	}
+	return s.checkLock(u, s.clock.Now())
 }

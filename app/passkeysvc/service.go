@@ -27,10 +27,19 @@ import (
 	"github.com/kente-gov/kente/ports"
 )
 
-// Sessions signs a user in once a passkey has proved who they are;
+// Sessions signs a user in once a passkey has proved who they are, and
+// applies the brute-force budgets every credential endpoint shares;
 // *identitysvc.Service implements it.
 type Sessions interface {
 	StartSession(ctx context.Context, userID string, meta identitysvc.ClientMeta) (identitysvc.LoggedIn, error)
+	// GuardAttempt refuses an attempt from an address (or a service) over
+	// its failure budget with fault.RateLimited.
+	GuardAttempt(ctx context.Context, meta identitysvc.ClientMeta) error
+	// CheckAccountLock refuses an attempt on a locked account.
+	CheckAccountLock(ctx context.Context, userID string) error
+	// CountFailure counts a failed attempt against the address, the
+	// service and, when known, the account.
+	CountFailure(ctx context.Context, meta identitysvc.ClientMeta, userID string)
 }
 
 // Auditor records audit events; *auditsvc.Service implements it. When ctx
@@ -235,6 +244,9 @@ func (s *Service) Login(ctx context.Context, credential json.RawMessage, email s
 	if isEmpty(credential) {
 		return identitysvc.LoggedIn{}, errCredentialRequired
 	}
+	if err := s.sessions.GuardAttempt(ctx, meta); err != nil {
+		return identitysvc.LoggedIn{}, err
+	}
 	claim, err := s.rp.Inspect(ctx, credential)
 	if err != nil {
 		return identitysvc.LoggedIn{}, err
@@ -263,6 +275,9 @@ func (s *Service) Login(ctx context.Context, credential json.RawMessage, email s
 	u, err := s.users.UserByID(ctx, pk.UserID)
 	if err != nil {
 		return identitysvc.LoggedIn{}, fmt.Errorf("load passkey owner: %w", err)
+	}
+	if err := s.sessions.CheckAccountLock(ctx, u.ID); err != nil {
+		return identitysvc.LoggedIn{}, err
 	}
 	if email != "" {
 		if addr, err := identity.NormaliseEmail(email); err != nil || addr != u.Email {
@@ -370,8 +385,10 @@ func (s *Service) purge(ctx context.Context) {
 	}
 }
 
-// loginFailed audits a refused passkey login.
+// loginFailed counts a refused passkey login against the brute-force
+// budgets and audits it.
 func (s *Service) loginFailed(ctx context.Context, meta identitysvc.ClientMeta, userID, passkeyID, reason string) {
+	s.sessions.CountFailure(ctx, meta, userID)
 	s.record(ctx, meta, userID, ActionLoginFailed, passkeyID, audit.Failure, map[string]any{"method": "webauthn", "reason": reason})
 }
 

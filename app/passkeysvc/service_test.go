@@ -60,8 +60,23 @@ func (a *auditRecorder) last() audit.Record {
 // sessions is a passkeysvc.Sessions that hands out numbered tokens to
 // active users.
 type sessions struct {
-	users ports.UserStore
-	n     int
+	users    ports.UserStore
+	n        int
+	blocked  bool     // GuardAttempt refuses every attempt
+	failures []string // user ids CountFailure was called with ("" for unknown)
+}
+
+func (s *sessions) GuardAttempt(context.Context, identitysvc.ClientMeta) error {
+	if s.blocked {
+		return fault.New(fault.RateLimited, "identity.too_many_attempts", "slow down")
+	}
+	return nil
+}
+
+func (s *sessions) CheckAccountLock(context.Context, string) error { return nil }
+
+func (s *sessions) CountFailure(_ context.Context, _ identitysvc.ClientMeta, userID string) {
+	s.failures = append(s.failures, userID)
 }
 
 func (s *sessions) StartSession(ctx context.Context, userID string, _ identitysvc.ClientMeta) (identitysvc.LoggedIn, error) {
@@ -77,6 +92,7 @@ func (s *sessions) StartSession(ctx context.Context, userID string, _ identitysv
 }
 
 type fixture struct {
+	sessions *sessions
 	svc      *passkeysvc.Service
 	users    *sqlstore.UserStore
 	passkeys *sqlstore.PasskeyStore
@@ -93,7 +109,8 @@ func newFixture(t *testing.T) fixture {
 		users: sqlstore.NewUserStore(db), passkeys: sqlstore.NewPasskeyStore(db),
 		clock: &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, audit: &auditRecorder{},
 	}
-	f.svc = passkeysvc.New(f.users, f.passkeys, sqlstore.NewChallengeStore(db), rp, &sessions{users: f.users},
+	f.sessions = &sessions{users: f.users}
+	f.svc = passkeysvc.New(f.users, f.passkeys, sqlstore.NewChallengeStore(db), rp, f.sessions,
 		f.audit, db, f.clock, rand.Reader, nil)
 	return f
 }
@@ -479,4 +496,19 @@ func TestExpiredChallengesArePurged(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.svc.Login(ctx, resp, "", meta)
 	requireFault(t, err, fault.Unauthenticated, passkeysvc.CodeChallengeInvalid)
+}
+
+func TestLoginFailuresCountAgainstBudgets(t *testing.T) {
+	f := newFixture(t)
+	u := f.user(t)
+	a, _ := f.register(t, u)
+	a.Origin = "https://askozzy.evil.example"
+	_, err := f.svc.Login(ctx, f.assertion(t, a, u.Email), "", meta)
+	require.Error(t, err)
+	assert.Equal(t, []string{u.ID}, f.sessions.failures, "a failed assertion counts against the account and the address")
+
+	f.sessions.blocked = true
+	a.Origin = origin
+	_, err = f.svc.Login(ctx, f.assertion(t, a, u.Email), "", meta)
+	requireFault(t, err, fault.RateLimited, "identity.too_many_attempts")
 }
