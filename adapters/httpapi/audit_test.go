@@ -19,6 +19,7 @@ import (
 	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 // lateUsers is a ports.UserStore bound after the env (and its store) exist.
@@ -38,7 +39,7 @@ func newAuditEnv(t *testing.T) *auditEnv {
 	t.Helper()
 	a := &auditEnv{log: memstore.NewAuditLog()}
 	users := &lateUsers{}
-	a.audit = auditsvc.New(a.log, &clock{now: t0}, rand.Reader, nil).WithUsers(users)
+	a.audit = auditsvc.New(a.log, testkit.NewClock(t0), rand.Reader, nil).WithUsers(users)
 	a.env = newEnv(t, nil, func(d *httpapi.Deps, _ *httpapi.Options) { d.Audit = a.audit })
 	users.UserStore = a.store
 	a.admin = a.register(t, "admin@gov.gh")

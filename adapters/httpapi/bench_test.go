@@ -13,6 +13,7 @@ import (
 	"github.com/kente-gov/kente/adapters/httpapi"
 	"github.com/kente-gov/kente/adapters/httpapi/internal/memstore"
 	"github.com/kente-gov/kente/core/identity"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 // BenchmarkProfile measures GET /api/user/profile through the whole stack
@@ -21,7 +22,7 @@ import (
 // JSON rendering).
 func BenchmarkProfile(b *testing.B) {
 	store := memstore.New()
-	svc := newService(store, &clock{now: t0})
+	svc := newService(store, testkit.NewClock(t0))
 	h, err := httpapi.New(httpapi.Deps{Identity: svc, Logger: slog.New(slog.DiscardHandler)}, httpapi.Options{})
 	require.NoError(b, err)
 	reg, err := svc.Register(b.Context(), identity.Registration{Email: "bench@gov.gh", FullName: "Bench Mark"}, identitysvcMeta())

@@ -25,30 +25,12 @@ import (
 	"github.com/kente-gov/kente/adapters/httpapi"
 	"github.com/kente-gov/kente/adapters/httpapi/internal/memstore"
 	"github.com/kente-gov/kente/app/identitysvc"
-	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 var t0 = time.Date(2025, 1, 15, 8, 0, 0, 0, time.UTC)
-
-// clock is a settable ports.Clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
@@ -71,7 +53,7 @@ func (s *syncBuffer) String() string {
 type env struct {
 	h      http.Handler
 	store  *memstore.Store
-	clock  *clock
+	clock  *testkit.Clock
 	svc    *identitysvc.Service
 	logs   *syncBuffer
 	router routers.Router
@@ -83,7 +65,7 @@ type envOpt func(*httpapi.Deps, *httpapi.Options)
 
 func newService(store *memstore.Store, clk ports.Clock) *identitysvc.Service {
 	return identitysvc.New(identitysvc.Deps{
-		Users: store, Sessions: store, Tx: store, Counters: memstore.NewCounters(), Audit: &auditRecorder{},
+		Users: store, Sessions: store, Tx: store, Counters: memstore.NewCounters(), Audit: &testkit.AuditRecorder{},
 		Clock: clk, Rand: rand.Reader,
 	}, identitysvc.Options{
 		Pepper:          []byte("0123456789abcdef-test-pepper"),
@@ -94,19 +76,6 @@ func newService(store *memstore.Store, clk ports.Clock) *identitysvc.Service {
 
 // testBootstrapSecret is the bootstrap secret of test services.
 const testBootstrapSecret = "test-bootstrap-secret-0123456789abcdef"
-
-// auditRecorder keeps audit records in memory.
-type auditRecorder struct {
-	mu      sync.Mutex
-	records []audit.Record
-}
-
-func (a *auditRecorder) Record(_ context.Context, r audit.Record) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.records = append(a.records, r)
-	return nil
-}
 
 // openAPIRouter loads the merged document and returns a kin-openapi router
 // over it.
@@ -125,7 +94,7 @@ func openAPIRouter(tb testing.TB) (*openapi3.T, routers.Router) {
 // registers test-only routes.
 func newEnv(tb testing.TB, add func(*env, *gin.Engine), opts ...envOpt) *env {
 	tb.Helper()
-	e := &env{store: memstore.New(), clock: &clock{now: t0}, logs: &syncBuffer{}}
+	e := &env{store: memstore.New(), clock: testkit.NewClock(t0), logs: &syncBuffer{}}
 	e.svc = newService(e.store, e.clock)
 	d := httpapi.Deps{
 		Identity: e.svc,

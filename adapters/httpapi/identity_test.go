@@ -178,7 +178,7 @@ func TestSessionsAndRevokeAll(t *testing.T) {
 	e := newEnv(t, nil)
 	a := e.register(t, "abena@gov.gh")
 	login := func(ua, remote string) string {
-		e.clock.Advance(time.Hour)
+		e.clock.Add(time.Hour)
 		rec := e.do(t, req{method: "POST", path: "/api/auth/login", body: `{"accessCode":"` + a.AccessCode + `"}`,
 			headers: map[string]string{"User-Agent": ua}, remote: remote})
 		require.Equal(t, http.StatusOK, rec.Code)

@@ -13,6 +13,7 @@ import (
 	"github.com/kente-gov/kente/adapters/httpapi"
 	"github.com/kente-gov/kente/adapters/httpapi/internal/memstore"
 	"github.com/kente-gov/kente/ports"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 func TestModuleWires(t *testing.T) {
@@ -21,7 +22,7 @@ func TestModuleWires(t *testing.T) {
 	app := fx.New(
 		fx.NopLogger,
 		httpapi.Module,
-		fx.Supply(newService(store, &clock{now: t0}), slog.New(slog.DiscardHandler), httpapi.Options{}),
+		fx.Supply(newService(store, testkit.NewClock(t0)), slog.New(slog.DiscardHandler), httpapi.Options{}),
 		fx.Provide(fx.Annotate(func() ports.Pinger { return pinger{name: "database"} }, fx.ResultTags(`group:"ready"`))),
 		fx.Populate(&h),
 	)

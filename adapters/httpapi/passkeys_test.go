@@ -16,6 +16,7 @@ import (
 	"github.com/kente-gov/kente/adapters/webauthn/webauthntest"
 	"github.com/kente-gov/kente/app/passkeysvc"
 	"github.com/kente-gov/kente/ports"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 const passkeyOrigin = "http://localhost:8080"
@@ -35,7 +36,7 @@ func (fnTx) WithinTx(ctx context.Context, fn func(ctx context.Context) error) er
 
 type passkeyEnv struct {
 	*env
-	audit *auditRecorder
+	audit *testkit.AuditRecorder
 }
 
 // newPasskeyEnv is newEnv with a passkey service on in-memory stores and a
@@ -45,7 +46,7 @@ func newPasskeyEnv(t *testing.T) *passkeyEnv {
 	rp, err := webauthn.New(webauthn.Config{RPID: "localhost", RPName: "AskOzzy", Origins: []string{passkeyOrigin}})
 	require.NoError(t, err)
 	users, passkeys, clk := &lateUserStore{}, &latePasskeyStore{}, &lateClock{}
-	p := &passkeyEnv{audit: &auditRecorder{}}
+	p := &passkeyEnv{audit: &testkit.AuditRecorder{}}
 	p.env = newEnv(t, nil, func(d *httpapi.Deps, _ *httpapi.Options) {
 		d.Passkeys = passkeysvc.New(users, passkeys, memstore.NewChallengeStore(), rp, d.Identity,
 			p.audit, fnTx{}, clk, rand.Reader, nil)
@@ -157,7 +158,7 @@ func TestPasskeyFlow(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, rec.Code, rec.Body.String())
 
 	actions := map[string]int{}
-	for _, r := range p.audit.records {
+	for _, r := range p.audit.Records() {
 		actions[r.Action+"/"+string(r.Outcome)]++
 	}
 	assert.Equal(t, map[string]int{

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kente-gov/kente/adapters/httpapi"
 	"github.com/kente-gov/kente/core/identity"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 func TestRouterBuilds(t *testing.T) {
@@ -26,7 +27,7 @@ func TestRouterBuilds(t *testing.T) {
 func TestNewRejectsBadInput(t *testing.T) {
 	_, err := httpapi.New(httpapi.Deps{}, httpapi.Options{})
 	assert.ErrorContains(t, err, "Identity")
-	_, err = httpapi.New(httpapi.Deps{Identity: newService(nil, &clock{})}, httpapi.Options{BodyLimit: -1})
+	_, err = httpapi.New(httpapi.Deps{Identity: newService(nil, testkit.NewClock(t0))}, httpapi.Options{BodyLimit: -1})
 	assert.Error(t, err)
 }
 

@@ -22,16 +22,8 @@ import (
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
+	"github.com/kente-gov/kente/test/testkit"
 )
-
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // spyLog records the limits AuditChain is asked for.
 type spyLog struct {
@@ -52,14 +44,14 @@ type fixture struct {
 	db    *sqlstore.DB
 	log   *spyLog
 	users *sqlstore.UserStore
-	clock *clock
+	clock *testkit.Clock
 }
 
 var ctx = context.Background()
 
 func newFixture(t testing.TB) fixture {
 	db := sqltest.Fresh(t, sqlstore.SQLite)
-	c := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 123_456_789, time.UTC)}
+	c := testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 123_456_789, time.UTC))
 	log := &spyLog{AuditLog: sqlstore.NewAuditLog(db)}
 	users := sqlstore.NewUserStore(db)
 	svc := auditsvc.New(log, c, rand.Reader, nil).WithUsers(users)

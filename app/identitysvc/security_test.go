@@ -15,6 +15,7 @@ import (
 	"github.com/kente-gov/kente/app/identitysvc"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/identity"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 // totp returns the code of seed (base32) at step offset d from now.
@@ -133,7 +134,7 @@ func TestAccountLockoutWithBackoff(t *testing.T) {
 
 func TestIPAndGlobalBudgets(t *testing.T) {
 	db := sqltest.Fresh(t, sqlstore.SQLite)
-	c := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	th := identity.DefaultThrottle
 	th.Global = identity.Budget{Limit: 100, Window: 5 * time.Minute}
 	f := newFixtureWith(t, db, c, identitysvc.Options{Throttle: th})
@@ -199,7 +200,7 @@ func TestResetAccount(t *testing.T) {
 	f.clock.Add(identity.TOTPPeriod)
 	_, err = f.svc.Login(ctx, identitysvc.Credentials{AccessCode: reset.AccessCode, TOTPCode: totp(t, reset.TOTPSecret, f.clock.Now(), 0)}, meta)
 	require.NoError(t, err)
-	assert.Contains(t, f.audit.actions(), "reset_account:success")
+	assert.Contains(t, f.audit.Actions(), "reset_account:success")
 }
 
 func TestResetAccountAttemptLimit(t *testing.T) {
@@ -232,7 +233,8 @@ func TestAdminResetAccount(t *testing.T) {
 	assert.Error(t, err, "the user's sessions are revoked")
 	_, err = f.svc.Login(ctx, identitysvc.Credentials{AccessCode: out.AccessCode}, identitysvc.ClientMeta{})
 	require.NoError(t, err, "the new code works; 2FA is off until re-enrolled")
-	last := f.audit.records[len(f.audit.records)-2]
+	recs := f.audit.Records()
+	last := recs[len(recs)-2]
 	assert.Equal(t, "reset_account", last.Action)
 	assert.Equal(t, admin.User.ID, last.ActorID)
 	assert.Equal(t, r.User.ID, last.TargetID)
@@ -288,7 +290,7 @@ func TestBootstrapPromotesAnExistingUser(t *testing.T) {
 
 func TestBootstrapDisabledWithoutSecret(t *testing.T) {
 	db := sqltest.Fresh(t, sqlstore.SQLite)
-	f := newFixtureWith(t, db, &clock{now: time.Now().UTC()}, identitysvc.Options{BootstrapSecret: "-"})
+	f := newFixtureWith(t, db, testkit.NewClock(time.Now().UTC()), identitysvc.Options{BootstrapSecret: "-"})
 	_, err := f.svc.Bootstrap(ctx, identitysvc.BootstrapInput{Email: "a@gov.gh", FullName: "Abc Def", Secret: "x"}, identitysvc.ClientMeta{})
 	assert.Equal(t, "identity.bootstrap_disabled", faultOf(t, err).Code)
 }
@@ -299,7 +301,7 @@ func TestBootstrapRaceCreatesOneAdmin(t *testing.T) {
 	for _, d := range sqltest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			db := sqltest.Fresh(t, d)
-			f := newFixtureWith(t, db, &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, identitysvc.Options{})
+			f := newFixtureWith(t, db, testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), identitysvc.Options{})
 			var wg sync.WaitGroup
 			var mu sync.Mutex
 			ok, closed := 0, 0

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,66 +13,33 @@ import (
 	"github.com/kente-gov/kente/adapters/sqlstore"
 	"github.com/kente-gov/kente/adapters/sqlstore/sqltest"
 	"github.com/kente-gov/kente/app/identitysvc"
-	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/identity"
+	"github.com/kente-gov/kente/test/testkit"
 )
-
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 type fixture struct {
 	svc   *identitysvc.Service
 	db    *sqlstore.DB
-	clock *clock
-	audit *auditRecorder
+	clock *testkit.Clock
+	audit *testkit.AuditRecorder
 }
 
 const bootstrapSecret = "bootstrap-secret-bootstrap-secret-0123"
 
-// auditRecorder keeps audit records in memory, in order.
-type auditRecorder struct {
-	mu      sync.Mutex
-	records []audit.Record
-}
-
-func (a *auditRecorder) Record(_ context.Context, r audit.Record) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.records = append(a.records, r)
-	return nil
-}
-
-// actions returns the recorded actions with their outcomes, "login:success".
-func (a *auditRecorder) actions() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make([]string, len(a.records))
-	for i, r := range a.records {
-		out[i] = r.Action + ":" + string(r.Outcome)
-	}
-	return out
-}
-
 func newFixture(t *testing.T, cacheTTL time.Duration) fixture {
 	db := sqltest.Fresh(t, sqlstore.SQLite)
-	return newFixtureOn(t, db, &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, cacheTTL)
+	return newFixtureOn(t, db, testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), cacheTTL)
 }
 
-func newFixtureOn(t testing.TB, db *sqlstore.DB, c *clock, cacheTTL time.Duration) fixture {
+func newFixtureOn(t testing.TB, db *sqlstore.DB, c *testkit.Clock, cacheTTL time.Duration) fixture {
 	return newFixtureWith(t, db, c, identitysvc.Options{CacheTTL: cacheTTL})
 }
 
 // newFixtureWith builds the service with opts over test defaults (pepper,
 // cheap hashing, the bootstrap secret; "-" turns bootstrap off).
-func newFixtureWith(t testing.TB, db *sqlstore.DB, c *clock, opts identitysvc.Options) fixture {
-	rec := &auditRecorder{}
+func newFixtureWith(t testing.TB, db *sqlstore.DB, c *testkit.Clock, opts identitysvc.Options) fixture {
+	rec := &testkit.AuditRecorder{}
 	opts.Pepper = []byte(strings.Repeat("p", 32))
 	opts.Hash = identity.TestHashParams
 	switch opts.BootstrapSecret {
@@ -246,7 +212,7 @@ func TestOptionsValidate(t *testing.T) {
 
 func BenchmarkAuthenticateCached(b *testing.B) {
 	db := sqltest.Fresh(b, sqlstore.SQLite)
-	f := newFixtureOn(b, db, &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, time.Minute)
+	f := newFixtureOn(b, db, testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), time.Minute)
 	r, err := f.svc.Register(ctx, identity.Registration{Email: "b@gov.gh", FullName: "Bench Mark"}, identitysvc.ClientMeta{})
 	require.NoError(b, err)
 	for b.Loop() {
@@ -258,7 +224,7 @@ func BenchmarkAuthenticateCached(b *testing.B) {
 
 func BenchmarkAuthenticateUncached(b *testing.B) {
 	db := sqltest.Fresh(b, sqlstore.SQLite)
-	f := newFixtureOn(b, db, &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}, 0)
+	f := newFixtureOn(b, db, testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)), 0)
 	r, err := f.svc.Register(ctx, identity.Registration{Email: "b@gov.gh", FullName: "Bench Mark"}, identitysvc.ClientMeta{})
 	require.NoError(b, err)
 	for b.Loop() {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
+	"github.com/kente-gov/kente/test/testkit"
 )
 
 const origin = "https://askozzy.gov.gh"
@@ -29,33 +29,6 @@ const origin = "https://askozzy.gov.gh"
 var ctx = context.Background()
 
 var meta = identitysvc.ClientMeta{IP: "41.215.1.2", UserAgent: "test"}
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
-// auditRecorder is a passkeysvc.Auditor that keeps what it is given.
-type auditRecorder struct {
-	mu  sync.Mutex
-	got []audit.Record
-}
-
-func (a *auditRecorder) Record(_ context.Context, r audit.Record) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.got = append(a.got, r)
-	return nil
-}
-
-func (a *auditRecorder) last() audit.Record {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.got[len(a.got)-1]
-}
 
 // sessions is a passkeysvc.Sessions that hands out numbered tokens to
 // active users.
@@ -96,8 +69,8 @@ type fixture struct {
 	svc      *passkeysvc.Service
 	users    *sqlstore.UserStore
 	passkeys *sqlstore.PasskeyStore
-	clock    *clock
-	audit    *auditRecorder
+	clock    *testkit.Clock
+	audit    *testkit.AuditRecorder
 }
 
 func newFixture(t *testing.T) fixture {
@@ -107,7 +80,7 @@ func newFixture(t *testing.T) fixture {
 	require.NoError(t, err)
 	f := fixture{
 		users: sqlstore.NewUserStore(db), passkeys: sqlstore.NewPasskeyStore(db),
-		clock: &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}, audit: &auditRecorder{},
+		clock: testkit.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)), audit: &testkit.AuditRecorder{},
 	}
 	f.sessions = &sessions{users: f.users}
 	f.svc = passkeysvc.New(f.users, f.passkeys, sqlstore.NewChallengeStore(db), rp, f.sessions,
@@ -175,7 +148,7 @@ func TestRegisterAndLogin(t *testing.T) {
 	assert.Equal(t, a.CredentialID, pk.CredentialID)
 	assert.Equal(t, f.clock.Now(), pk.CreatedAt)
 	assert.Nil(t, pk.LastUsedAt)
-	rec := f.audit.last()
+	rec := f.audit.Last()
 	assert.Equal(t, passkeysvc.ActionPasskeyAdded, rec.Action)
 	assert.Equal(t, audit.Success, rec.Outcome)
 	assert.Equal(t, u.ID, rec.ActorID)
@@ -187,7 +160,7 @@ func TestRegisterAndLogin(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, u.ID, out.User.ID)
 		assert.NotEmpty(t, out.Token)
-		rec := f.audit.last()
+		rec := f.audit.Last()
 		assert.Equal(t, passkeysvc.ActionLogin, rec.Action)
 		assert.Equal(t, audit.Success, rec.Outcome)
 		assert.JSONEq(t, `{"method":"webauthn"}`, string(rec.Details))
@@ -334,7 +307,7 @@ func TestLoginRefused(t *testing.T) {
 			if tt.reason == "" {
 				return
 			}
-			rec := f.audit.last()
+			rec := f.audit.Last()
 			assert.Equal(t, passkeysvc.ActionLoginFailed, rec.Action)
 			assert.NotEqual(t, audit.Success, rec.Outcome)
 			var d map[string]any
@@ -353,7 +326,7 @@ func TestClonedCounterIsNotStored(t *testing.T) {
 	a.SignCount = 0
 	_, err = f.svc.Login(ctx, f.assertion(t, a, u.Email), "", meta)
 	requireFault(t, err, fault.Forbidden, passkeysvc.CodePasskeyCloned)
-	assert.Equal(t, audit.Denied, f.audit.last().Outcome)
+	assert.Equal(t, audit.Denied, f.audit.Last().Outcome)
 	list, err := f.svc.List(ctx, u)
 	require.NoError(t, err)
 	assert.Equal(t, uint32(1), list[0].SignCount)
@@ -440,7 +413,7 @@ func TestRegisterRefused(t *testing.T) {
 			u := f.user(t)
 			err := tt.give(t, f, u)
 			requireFault(t, err, tt.wantKind, tt.wantCode)
-			rec := f.audit.last()
+			rec := f.audit.Last()
 			assert.Equal(t, passkeysvc.ActionPasskeyAdded, rec.Action)
 			assert.Equal(t, audit.Failure, rec.Outcome)
 		})
@@ -477,7 +450,7 @@ func TestRemoveOwnOnly(t *testing.T) {
 	require.Len(t, list, 1)
 
 	require.NoError(t, f.svc.Remove(ctx, owner, pk.ID, meta))
-	rec := f.audit.last()
+	rec := f.audit.Last()
 	assert.Equal(t, passkeysvc.ActionPasskeyRemoved, rec.Action)
 	assert.Equal(t, pk.ID, rec.TargetID)
 	requireFault(t, f.svc.Remove(ctx, owner, pk.ID, meta), fault.NotFound, passkeysvc.CodePasskeyNotFound)
