@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/kente-gov/kente/ports"
@@ -77,7 +76,7 @@ func (c *Counters) Counter(ctx context.Context, key string, window time.Time) (i
 		return 0, nil
 	}
 	if err != nil {
-		return 0, c.db.wrapErr(err, fmt.Sprintf("read counter"))
+		return 0, c.db.wrapErr(err, "read counter")
 	}
 	return n, nil
 }
