@@ -1,0 +1,532 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/kente-gov/kente/core/fault"
+	"github.com/kente-gov/kente/core/mpi"
+	"github.com/kente-gov/kente/ports"
+)
+
+var (
+	_ ports.MPIRecordStore = (*MPIStore)(nil)
+	_ ports.TrustStore     = (*MPIStore)(nil)
+)
+
+// MPIStore keeps master patient index records (mpi_records), their
+// blocking keys (mpi_blocking_keys) and external ids (mpi_external_ids),
+// and Health Trust Score history (mpi_trust_history). It implements
+// ports.MPIRecordStore and ports.TrustStore and takes part in the
+// transaction of a ctx from DB.WithinTx.
+type MPIStore struct {
+	db *DB
+}
+
+// NewMPIStore returns an MPIStore on db, which must be migrated.
+func NewMPIStore(db *DB) *MPIStore { return &MPIStore{db: db} }
+
+type mpiRecordRow struct {
+	bun.BaseModel `bun:"table:mpi_records"`
+
+	MPIID       string     `bun:"mpi_id,pk"`
+	ProgrammeID string     `bun:"programme_id"`
+	FirstName   string     `bun:"first_name"`
+	LastName    string     `bun:"last_name"`
+	SearchName  string     `bun:"search_name"`
+	DateOfBirth string     `bun:"date_of_birth"`
+	Gender      string     `bun:"gender"`
+	RegionCode  string     `bun:"region_code"`
+	District    string     `bun:"district"`
+	CountryCode string     `bun:"country_code"`
+	PhoneNumber string     `bun:"phone_number"`
+	ExternalIDs string     `bun:"external_ids"`
+	Programmes  string     `bun:"programmes"`
+	Links       string     `bun:"links"`
+	Status      string     `bun:"status"`
+	IsVerified  bool       `bun:"is_verified"`
+	VerifiedBy  string     `bun:"verified_by"`
+	MergedInto  string     `bun:"merged_into"`
+	MergedAt    *time.Time `bun:"merged_at"`
+	MergeReason string     `bun:"merge_reason"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	UpdatedAt   time.Time  `bun:"updated_at"`
+}
+
+// JSON shapes of the row's list columns; the domain types carry no tags.
+type programmeJSON struct {
+	Type     string    `json:"programme_type"`
+	LinkedAt time.Time `json:"linked_at"`
+	Active   bool      `json:"active"`
+}
+
+type linkJSON struct {
+	Type        string    `json:"type"`
+	ExternalID  string    `json:"external_id"`
+	InstanceURL string    `json:"instance_url,omitempty"`
+	LinkedAt    time.Time `json:"linked_at"`
+}
+
+const dobLayout = "2006-01-02"
+
+func newMPIRow(r mpi.Record) (mpiRecordRow, error) {
+	texts := []string{r.MPIID, r.ProgrammeID, r.FirstName, r.LastName, string(r.Gender), r.RegionCode, r.District,
+		r.CountryCode, r.PhoneNumber, string(r.Status), r.VerifiedBy, r.MergedInto, r.MergeReason}
+	for k, v := range r.ExternalIDs {
+		texts = append(texts, k, v)
+	}
+	for _, l := range r.Links {
+		texts = append(texts, l.Type, l.ExternalID, l.InstanceURL)
+	}
+	for _, p := range r.Programmes {
+		texts = append(texts, p.ProgrammeType)
+	}
+	if err := checkText(texts...); err != nil {
+		return mpiRecordRow{}, err
+	}
+	ext := r.ExternalIDs
+	if ext == nil {
+		ext = map[string]string{}
+	}
+	extJSON, err := json.Marshal(ext)
+	if err != nil {
+		return mpiRecordRow{}, fmt.Errorf("encode external ids: %w", err)
+	}
+	progs := make([]programmeJSON, len(r.Programmes))
+	for i, p := range r.Programmes {
+		progs[i] = programmeJSON{Type: p.ProgrammeType, LinkedAt: dbTime(p.LinkedAt), Active: p.Active}
+	}
+	progJSON, _ := json.Marshal(progs)
+	links := make([]linkJSON, len(r.Links))
+	for i, l := range r.Links {
+		links[i] = linkJSON{Type: l.Type, ExternalID: l.ExternalID, InstanceURL: l.InstanceURL, LinkedAt: dbTime(l.LinkedAt)}
+	}
+	linkJSONb, _ := json.Marshal(links)
+	row := mpiRecordRow{
+		MPIID: r.MPIID, ProgrammeID: r.ProgrammeID, FirstName: r.FirstName, LastName: r.LastName,
+		SearchName: mpi.NormalizeName(r.FirstName + " " + r.LastName),
+		Gender:     string(r.Gender), RegionCode: r.RegionCode, District: r.District, CountryCode: r.CountryCode,
+		PhoneNumber: r.PhoneNumber, ExternalIDs: string(extJSON), Programmes: string(progJSON), Links: string(linkJSONb),
+		Status: string(r.Status), IsVerified: r.IsVerified, VerifiedBy: r.VerifiedBy, MergedInto: r.MergedInto,
+		MergeReason: r.MergeReason, CreatedAt: dbTime(r.CreatedAt), UpdatedAt: dbTime(r.UpdatedAt),
+	}
+	if row.Gender == "" {
+		row.Gender = string(mpi.Unknown)
+	}
+	if !r.DateOfBirth.IsZero() {
+		row.DateOfBirth = r.DateOfBirth.UTC().Format(dobLayout)
+	}
+	if !r.MergedAt.IsZero() {
+		t := dbTime(r.MergedAt)
+		row.MergedAt = &t
+	}
+	return row, nil
+}
+
+func (r *mpiRecordRow) record() (mpi.Record, error) {
+	out := mpi.Record{
+		MPIID: r.MPIID, ProgrammeID: r.ProgrammeID, FirstName: r.FirstName, LastName: r.LastName,
+		Gender: mpi.Gender(r.Gender), RegionCode: r.RegionCode, District: r.District, CountryCode: r.CountryCode,
+		PhoneNumber: r.PhoneNumber, Status: mpi.Status(r.Status), IsVerified: r.IsVerified, VerifiedBy: r.VerifiedBy,
+		MergedInto: r.MergedInto, MergeReason: r.MergeReason, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if r.DateOfBirth != "" {
+		d, err := time.Parse(dobLayout, r.DateOfBirth)
+		if err != nil {
+			return mpi.Record{}, fmt.Errorf("record %s: date of birth: %w", r.MPIID, err)
+		}
+		out.DateOfBirth = d
+	}
+	if r.MergedAt != nil {
+		out.MergedAt = r.MergedAt.UTC()
+	}
+	if err := json.Unmarshal([]byte(r.ExternalIDs), &out.ExternalIDs); err != nil {
+		return mpi.Record{}, fmt.Errorf("record %s: external ids: %w", r.MPIID, err)
+	}
+	if len(out.ExternalIDs) == 0 {
+		out.ExternalIDs = nil
+	}
+	var progs []programmeJSON
+	if err := json.Unmarshal([]byte(r.Programmes), &progs); err != nil {
+		return mpi.Record{}, fmt.Errorf("record %s: programmes: %w", r.MPIID, err)
+	}
+	for _, p := range progs {
+		out.Programmes = append(out.Programmes, mpi.ProgrammeLink{ProgrammeType: p.Type, LinkedAt: p.LinkedAt.UTC(), Active: p.Active})
+	}
+	var links []linkJSON
+	if err := json.Unmarshal([]byte(r.Links), &links); err != nil {
+		return mpi.Record{}, fmt.Errorf("record %s: links: %w", r.MPIID, err)
+	}
+	for _, l := range links {
+		out.Links = append(out.Links, mpi.Link{Type: l.Type, ExternalID: l.ExternalID, InstanceURL: l.InstanceURL, LinkedAt: l.LinkedAt.UTC()})
+	}
+	return out, nil
+}
+
+type mpiKeyRow struct {
+	bun.BaseModel `bun:"table:mpi_blocking_keys"`
+
+	ProgrammeID string `bun:"programme_id,pk"`
+	BlockKey    string `bun:"block_key,pk"`
+	MPIID       string `bun:"mpi_id,pk"`
+}
+
+type mpiExtRow struct {
+	bun.BaseModel `bun:"table:mpi_external_ids"`
+
+	ProgrammeID string `bun:"programme_id,pk"`
+	Key         string `bun:"id_key,pk"`
+	Value       string `bun:"id_value,pk"`
+	MPIID       string `bun:"mpi_id"`
+}
+
+type trustRow struct {
+	bun.BaseModel `bun:"table:mpi_trust_history"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	ProgrammeID string    `bun:"programme_id"`
+	MPIID       string    `bun:"mpi_id"`
+	Score       float64   `bun:"score"`
+	Level       string    `bun:"level"`
+	Components  string    `bun:"components"`
+	Risks       string    `bun:"risks"`
+	ComputedAt  time.Time `bun:"computed_at"`
+}
+
+type componentsJSON struct {
+	KYCVerified       bool `json:"kyc_verified"`
+	HasNIN            bool `json:"has_nin"`
+	HasPhone          bool `json:"has_phone"`
+	HasBirthDate      bool `json:"has_birth_date"`
+	ProgrammesCount   int  `json:"programmes_count"`
+	ProbableDuplicate bool `json:"probable_duplicate"`
+	Inconsistent      bool `json:"inconsistent"`
+}
+
+type riskJSON struct {
+	Type        string    `json:"risk_type"`
+	Severity    string    `json:"severity"`
+	Description string    `json:"description"`
+	DetectedAt  time.Time `json:"detected_at"`
+}
+
+// Limits of the MPI store.
+const (
+	defaultMPISearchLimit = 20
+	maxMPISearchLimit     = 100
+	maxMPIPage            = 10_000
+	maxCandidates         = 1000
+	maxTrustHistory       = 1000
+)
+
+var (
+	errMPINotFound   = fault.New(fault.NotFound, "mpi.not_found", "MPI record not found")
+	errMPIIDTaken    = fault.New(fault.Conflict, "mpi.id_taken", "A generated MPI id is already in use")
+	errMPIExtIDTaken = fault.New(fault.Conflict, "mpi.external_id_taken", "Another record already holds this external id")
+)
+
+// CreateRecord stores a new record with its keys, in the caller's
+// transaction or a new one. See ports.MPIRecordStore.
+func (s *MPIStore) CreateRecord(ctx context.Context, r mpi.Record) error {
+	row, err := newMPIRow(r)
+	if err != nil {
+		return err
+	}
+	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if _, err := s.db.idb(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
+			if c, _ := classify(err); c == classUnique {
+				return &fault.Error{Kind: fault.Conflict, Code: errMPIIDTaken.Code, Msg: errMPIIDTaken.Msg, Err: err}
+			}
+			return s.db.wrapErr(err, "create MPI record")
+		}
+		return s.writeIndex(ctx, r)
+	})
+}
+
+// writeIndex inserts the blocking keys and external ids of r when it is
+// active.
+func (s *MPIStore) writeIndex(ctx context.Context, r mpi.Record) error {
+	if r.Status != mpi.StatusActive {
+		return nil
+	}
+	idb := s.db.idb(ctx)
+	keys := mpi.BlockingKeys(r)
+	if len(keys) > 0 {
+		rows := make([]mpiKeyRow, len(keys))
+		for i, k := range keys {
+			rows[i] = mpiKeyRow{ProgrammeID: r.ProgrammeID, BlockKey: k, MPIID: r.MPIID}
+		}
+		if _, err := idb.NewInsert().Model(&rows).Exec(ctx); err != nil {
+			return s.db.wrapErr(err, "index MPI blocking keys")
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.ExternalIDs)) {
+		v := r.ExternalIDs[k]
+		if v == "" {
+			continue
+		}
+		row := mpiExtRow{ProgrammeID: r.ProgrammeID, Key: k, Value: v, MPIID: r.MPIID}
+		if _, err := idb.NewInsert().Model(&row).Exec(ctx); err != nil {
+			if c, _ := classify(err); c == classUnique {
+				return &fault.Error{Kind: fault.Conflict, Code: errMPIExtIDTaken.Code, Msg: errMPIExtIDTaken.Msg,
+					Field: "external_ids." + k, Err: err}
+			}
+			return s.db.wrapErr(err, "index MPI external id")
+		}
+	}
+	return nil
+}
+
+func (s *MPIStore) deleteIndex(ctx context.Context, mpiID string) error {
+	idb := s.db.idb(ctx)
+	if _, err := idb.NewDelete().Model((*mpiKeyRow)(nil)).Where("mpi_id = ?", mpiID).Exec(ctx); err != nil {
+		return s.db.wrapErr(err, "delete MPI blocking keys")
+	}
+	if _, err := idb.NewDelete().Model((*mpiExtRow)(nil)).Where("mpi_id = ?", mpiID).Exec(ctx); err != nil {
+		return s.db.wrapErr(err, "delete MPI external ids")
+	}
+	return nil
+}
+
+// Record returns the record, active or merged; fault.NotFound when absent
+// or owned by another programme.
+func (s *MPIStore) Record(ctx context.Context, programmeID, mpiID string) (mpi.Record, error) {
+	if err := checkText(programmeID, mpiID); err != nil {
+		return mpi.Record{}, err
+	}
+	var row mpiRecordRow
+	err := s.db.idb(ctx).NewSelect().Model(&row).Where("mpi_id = ?", mpiID).Where("programme_id = ?", programmeID).Scan(ctx)
+	if isNoRows(err) {
+		return mpi.Record{}, errMPINotFound
+	}
+	if err != nil {
+		return mpi.Record{}, s.db.wrapErr(err, "load MPI record")
+	}
+	return row.record()
+}
+
+// Candidates returns up to limit active records sharing a key.
+func (s *MPIStore) Candidates(ctx context.Context, programmeID string, keys []string, limit int) ([]mpi.Record, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	if err := checkText(append([]string{programmeID}, keys...)...); err != nil {
+		return nil, err
+	}
+	limit = clampLimit(limit, maxCandidates, maxCandidates)
+	idb := s.db.idb(ctx)
+	sub := idb.NewSelect().Model((*mpiKeyRow)(nil)).Column("mpi_id").
+		Where("programme_id = ?", programmeID).Where("block_key IN (?)", bun.In(keys))
+	var rows []mpiRecordRow
+	err := idb.NewSelect().Model(&rows).Where("programme_id = ?", programmeID).Where("mpi_id IN (?)", sub).
+		Where("status = ?", string(mpi.StatusActive)).OrderExpr("mpi_id").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, s.db.wrapErr(err, "load MPI candidates")
+	}
+	return records(rows)
+}
+
+func records(rows []mpiRecordRow) ([]mpi.Record, error) {
+	out := make([]mpi.Record, 0, len(rows))
+	for i := range rows {
+		r, err := rows[i].record()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func clampLimit(limit, def, maxLimit int) int {
+	if limit <= 0 {
+		return def
+	}
+	return min(limit, maxLimit)
+}
+
+// SearchRecords returns active records matching f and the total count.
+func (s *MPIStore) SearchRecords(ctx context.Context, programmeID string, f ports.MPIFilter) ([]mpi.Record, int, error) {
+	if err := checkText(programmeID, f.Name, f.MPIID, f.RegionCode, f.PhoneNumber, f.DateOfBirth); err != nil {
+		return nil, 0, err
+	}
+	var rows []mpiRecordRow
+	q := s.db.idb(ctx).NewSelect().Model(&rows).Where("programme_id = ?", programmeID).
+		Where("status = ?", string(mpi.StatusActive))
+	for _, w := range mpi.NameTokens(f.Name) {
+		q = q.Where("search_name LIKE ?", "%"+w+"%")
+	}
+	if f.MPIID != "" {
+		q = q.Where("mpi_id = ?", f.MPIID)
+	}
+	if f.RegionCode != "" {
+		q = q.Where("region_code = ?", f.RegionCode)
+	}
+	if f.PhoneNumber != "" {
+		q = q.Where("phone_number = ?", f.PhoneNumber)
+	}
+	if f.DateOfBirth != "" {
+		q = q.Where("date_of_birth = ?", f.DateOfBirth)
+	}
+	n, err := q.OrderExpr("mpi_id").Limit(int64(clampLimit(f.Limit, defaultMPISearchLimit, maxMPISearchLimit))).
+		Offset(int64(max(0, f.Offset))).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, s.db.wrapErr(err, "search MPI records")
+	}
+	out, err := records(rows)
+	return out, int(n), err
+}
+
+// UpdateRecord applies fn to the locked record and re-derives its index.
+func (s *MPIStore) UpdateRecord(ctx context.Context, programmeID, mpiID string, fn func(*mpi.Record) error) (mpi.Record, error) {
+	if err := checkText(programmeID, mpiID); err != nil {
+		return mpi.Record{}, err
+	}
+	var out mpi.Record
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		idb := s.db.idb(ctx)
+		var row mpiRecordRow
+		q := idb.NewSelect().Model(&row).Where("mpi_id = ?", mpiID).Where("programme_id = ?", programmeID)
+		if s.db.Dialect != SQLite {
+			q = q.For("UPDATE")
+		}
+		if err := q.Scan(ctx); isNoRows(err) {
+			return errMPINotFound
+		} else if err != nil {
+			return s.db.wrapErr(err, "load MPI record for update")
+		}
+		r, err := row.record()
+		if err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+		r.MPIID, r.ProgrammeID = mpiID, programmeID
+		next, err := newMPIRow(r)
+		if err != nil {
+			return err
+		}
+		if _, err := idb.NewUpdate().Model(&next).WherePK().Exec(ctx); err != nil {
+			return s.db.wrapErr(err, "update MPI record")
+		}
+		if err := s.deleteIndex(ctx, mpiID); err != nil {
+			return err
+		}
+		if err := s.writeIndex(ctx, r); err != nil {
+			return err
+		}
+		out, err = next.record()
+		return err
+	})
+	return out, err
+}
+
+// RecordByExternalID returns the active record holding key=value.
+func (s *MPIStore) RecordByExternalID(ctx context.Context, programmeID, key, value string) (mpi.Record, error) {
+	if err := checkText(programmeID, key, value); err != nil {
+		return mpi.Record{}, err
+	}
+	var ext mpiExtRow
+	err := s.db.idb(ctx).NewSelect().Model(&ext).Where("programme_id = ?", programmeID).
+		Where("id_key = ?", key).Where("id_value = ?", value).Scan(ctx)
+	if isNoRows(err) {
+		return mpi.Record{}, errMPINotFound
+	}
+	if err != nil {
+		return mpi.Record{}, s.db.wrapErr(err, "resolve MPI external id")
+	}
+	return s.Record(ctx, programmeID, ext.MPIID)
+}
+
+// RecordsAfter returns a keyset page of records in MPI id order.
+func (s *MPIStore) RecordsAfter(ctx context.Context, programmeID, afterID string, limit int) ([]mpi.Record, error) {
+	if err := checkText(programmeID, afterID); err != nil {
+		return nil, err
+	}
+	var rows []mpiRecordRow
+	err := s.db.idb(ctx).NewSelect().Model(&rows).Where("programme_id = ?", programmeID).Where("mpi_id > ?", afterID).
+		OrderExpr("mpi_id").Limit(int64(clampLimit(limit, 100, maxMPIPage))).Scan(ctx)
+	if err != nil {
+		return nil, s.db.wrapErr(err, "page MPI records")
+	}
+	return records(rows)
+}
+
+// RepointMerged moves merged_into from fromID to toID.
+func (s *MPIStore) RepointMerged(ctx context.Context, programmeID, fromID, toID string) (int, error) {
+	if err := checkText(programmeID, fromID, toID); err != nil {
+		return 0, err
+	}
+	res, err := s.db.idb(ctx).NewUpdate().Model((*mpiRecordRow)(nil)).Set("merged_into = ?", toID).
+		Where("programme_id = ?", programmeID).Where("merged_into = ?", fromID).Exec(ctx)
+	if err != nil {
+		return 0, s.db.wrapErr(err, "repoint merged MPI records")
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// AppendTrust stores one computed trust score.
+func (s *MPIStore) AppendTrust(ctx context.Context, programmeID string, t mpi.Trust) error {
+	if err := checkText(programmeID, t.MPIID); err != nil {
+		return err
+	}
+	c := t.Components
+	comp, _ := json.Marshal(componentsJSON{KYCVerified: c.KYCVerified, HasNIN: c.HasNIN, HasPhone: c.HasPhone,
+		HasBirthDate: c.HasBirthDate, ProgrammesCount: c.ProgrammesCount, ProbableDuplicate: c.ProbableDuplicate, Inconsistent: c.Inconsistent})
+	risks := make([]riskJSON, len(t.Risks))
+	for i, r := range t.Risks {
+		if err := checkText(r.Description); err != nil {
+			return err
+		}
+		risks[i] = riskJSON{Type: string(r.Type), Severity: string(r.Severity), Description: r.Description, DetectedAt: dbTime(r.DetectedAt)}
+	}
+	riskB, _ := json.Marshal(risks)
+	row := trustRow{ProgrammeID: programmeID, MPIID: t.MPIID, Score: t.Score, Level: string(t.Level),
+		Components: string(comp), Risks: string(riskB), ComputedAt: dbTime(t.ComputedAt)}
+	if _, err := s.db.idb(ctx).NewInsert().Model(&row).Exec(ctx); err != nil {
+		return s.db.wrapErr(err, "append trust score")
+	}
+	return nil
+}
+
+// TrustHistory returns the newest limit scores, oldest first.
+func (s *MPIStore) TrustHistory(ctx context.Context, programmeID, mpiID string, limit int) ([]mpi.Trust, error) {
+	if err := checkText(programmeID, mpiID); err != nil {
+		return nil, err
+	}
+	var rows []trustRow
+	err := s.db.idb(ctx).NewSelect().Model(&rows).Where("programme_id = ?", programmeID).Where("mpi_id = ?", mpiID).
+		OrderExpr("id DESC").Limit(int64(clampLimit(limit, 100, maxTrustHistory))).Scan(ctx)
+	if err != nil {
+		return nil, s.db.wrapErr(err, "load trust history")
+	}
+	out := make([]mpi.Trust, 0, len(rows))
+	for i := len(rows) - 1; i >= 0; i-- {
+		r := rows[i]
+		var c componentsJSON
+		var risks []riskJSON
+		if err := json.Unmarshal([]byte(r.Components), &c); err != nil {
+			return nil, fmt.Errorf("trust history: components: %w", err)
+		}
+		if err := json.Unmarshal([]byte(r.Risks), &risks); err != nil {
+			return nil, fmt.Errorf("trust history: risks: %w", err)
+		}
+		t := mpi.Trust{MPIID: r.MPIID, Score: r.Score, Level: mpi.Level(r.Level), ComputedAt: r.ComputedAt.UTC(),
+			Components: mpi.Components{KYCVerified: c.KYCVerified, HasNIN: c.HasNIN, HasPhone: c.HasPhone, HasBirthDate: c.HasBirthDate,
+				ProgrammesCount: c.ProgrammesCount, ProbableDuplicate: c.ProbableDuplicate, Inconsistent: c.Inconsistent}}
+		for _, k := range risks {
+			t.Risks = append(t.Risks, mpi.Risk{Type: mpi.RiskType(k.Type), Severity: mpi.Severity(k.Severity),
+				Description: k.Description, DetectedAt: k.DetectedAt.UTC()})
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

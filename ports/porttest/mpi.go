@@ -1,0 +1,257 @@
+package porttest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kente-gov/kente/core/fault"
+	"github.com/kente-gov/kente/core/mpi"
+	"github.com/kente-gov/kente/ports"
+)
+
+// MPIStores is what the MPI contract suite needs: one store of each port,
+// sharing a database.
+type MPIStores struct {
+	Records ports.MPIRecordStore
+	Trust   ports.TrustStore
+}
+
+func mpiRecord(id, first, last string) mpi.Record {
+	at := base.Add(789 * time.Nanosecond)
+	return mpi.Record{
+		MPIID: id, ProgrammeID: "prog_a", FirstName: first, LastName: last,
+		DateOfBirth: time.Date(1990, 5, 3, 0, 0, 0, 0, time.UTC), Gender: mpi.Female,
+		RegionCode: "DKR", District: "Pikine", CountryCode: "SN", PhoneNumber: "+221771234567",
+		ExternalIDs: map[string]string{mpi.ExtNIN: "SN-" + id},
+		Programmes:  []mpi.ProgrammeLink{{ProgrammeType: "vaccination", LinkedAt: base, Active: true}},
+		Links:       []mpi.Link{{Type: "dhis2", ExternalID: "uid" + id[len(id)-4:], InstanceURL: "https://dhis2.example.org", LinkedAt: base}},
+		Status:      mpi.StatusActive, CreatedAt: at, UpdatedAt: at,
+	}
+}
+
+func normRecord(r mpi.Record) mpi.Record {
+	r.CreatedAt = r.CreatedAt.UTC().Truncate(time.Microsecond)
+	r.UpdatedAt = r.UpdatedAt.UTC().Truncate(time.Microsecond)
+	return r
+}
+
+func mpiIDs(rs []mpi.Record) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.MPIID
+	}
+	return out
+}
+
+// MPI runs the contract of ports.MPIRecordStore and ports.TrustStore.
+// fresh returns empty stores for one subtest.
+func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
+	ctx := context.Background()
+
+	t.Run("CreateAndGet", func(t *testing.T) {
+		s := fresh(t)
+		r := mpiRecord("SN-DKR-26-AAAAAAA1", "Fatou", "Diallo")
+		require.NoError(t, s.Records.CreateRecord(ctx, r))
+		got, err := s.Records.Record(ctx, "prog_a", r.MPIID)
+		require.NoError(t, err)
+		assert.Equal(t, normRecord(r), got)
+
+		_, err = s.Records.Record(ctx, "prog_b", r.MPIID)
+		assert.True(t, fault.Is(err, fault.NotFound), "another programme's record is not found")
+		_, err = s.Records.Record(ctx, "prog_a", "SN-DKR-26-NOPENOPE")
+		assert.True(t, fault.Is(err, fault.NotFound))
+
+		err = s.Records.CreateRecord(ctx, mpiRecord(r.MPIID, "Awa", "Sow"))
+		fe, ok := fault.As(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, fault.Conflict, fe.Kind)
+		assert.Equal(t, "mpi.id_taken", fe.Code)
+
+		minimal := mpi.Record{MPIID: "SN-DKR-26-AAAAAAA2", ProgrammeID: "prog_a", FirstName: "Awa", LastName: "Sow",
+			RegionCode: "DKR", CountryCode: "SN", Status: mpi.StatusActive, CreatedAt: base, UpdatedAt: base}
+		require.NoError(t, s.Records.CreateRecord(ctx, minimal))
+		got, err = s.Records.Record(ctx, "prog_a", minimal.MPIID)
+		require.NoError(t, err)
+		minimal.Gender = mpi.Unknown
+		assert.Equal(t, minimal, got, "empty optional fields come back empty")
+	})
+
+	t.Run("ExternalIDUniquePerProgramme", func(t *testing.T) {
+		s := fresh(t)
+		a := mpiRecord("SN-DKR-26-AAAAAAA1", "Fatou", "Diallo")
+		require.NoError(t, s.Records.CreateRecord(ctx, a))
+		b := mpiRecord("SN-DKR-26-AAAAAAA2", "Awa", "Sow")
+		b.ExternalIDs = a.ExternalIDs
+		err := s.Records.CreateRecord(ctx, b)
+		fe, ok := fault.As(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, "mpi.external_id_taken", fe.Code)
+		_, err = s.Records.Record(ctx, "prog_a", b.MPIID)
+		assert.True(t, fault.Is(err, fault.NotFound), "nothing written")
+
+		b.ProgrammeID = "prog_b"
+		require.NoError(t, s.Records.CreateRecord(ctx, b), "another programme may hold the same id")
+
+		got, err := s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtNIN, a.ExternalIDs[mpi.ExtNIN])
+		require.NoError(t, err)
+		assert.Equal(t, a.MPIID, got.MPIID)
+		_, err = s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtDHIS2, "nope")
+		assert.True(t, fault.Is(err, fault.NotFound))
+	})
+
+	t.Run("CandidatesByBlockingKey", func(t *testing.T) {
+		s := fresh(t)
+		a := mpiRecord("SN-DKR-26-AAAAAAA1", "Fatou", "Diallo")
+		b := mpiRecord("SN-DKR-26-AAAAAAA2", "Fatou", "Jallow")
+		b.PhoneNumber, b.ExternalIDs = "", nil
+		c := mpiRecord("SN-DKR-26-AAAAAAA3", "Kwame", "Mensah")
+		c.PhoneNumber, c.ExternalIDs = "+233241111111", map[string]string{mpi.ExtNIN: "X"}
+		c.DateOfBirth = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+		for _, r := range []mpi.Record{a, b, c} {
+			require.NoError(t, s.Records.CreateRecord(ctx, r))
+		}
+		probe := mpiRecord("SN-DKR-26-ZZZZZZZZ", "Diallo", "Fatou")
+		probe.PhoneNumber, probe.ExternalIDs = "", nil
+		got, err := s.Records.Candidates(ctx, "prog_a", mpi.BlockingKeys(probe), 10)
+		require.NoError(t, err)
+		assert.Equal(t, []string{a.MPIID, b.MPIID}, mpiIDs(got))
+		assert.Equal(t, normRecord(a), got[0])
+
+		got, err = s.Records.Candidates(ctx, "prog_b", mpi.BlockingKeys(probe), 10)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+		got, err = s.Records.Candidates(ctx, "prog_a", mpi.BlockingKeys(probe), 1)
+		require.NoError(t, err)
+		assert.Len(t, got, 1)
+		got, err = s.Records.Candidates(ctx, "prog_a", nil, 10)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+
+	t.Run("UpdateReindexes", func(t *testing.T) {
+		s := fresh(t)
+		a := mpiRecord("SN-DKR-26-AAAAAAA1", "Fatou", "Diallo")
+		require.NoError(t, s.Records.CreateRecord(ctx, a))
+		got, err := s.Records.UpdateRecord(ctx, "prog_a", a.MPIID, func(r *mpi.Record) error {
+			r.LastName, r.PhoneNumber = "Mensah", "+233240000000"
+			r.ExternalIDs = map[string]string{mpi.ExtDHIS2: "uid1"}
+			r.MPIID = "ignored"
+			return nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, a.MPIID, got.MPIID)
+		assert.Equal(t, "Mensah", got.LastName)
+		stored, err := s.Records.Record(ctx, "prog_a", a.MPIID)
+		require.NoError(t, err)
+		assert.Equal(t, got, stored)
+
+		old, err := s.Records.Candidates(ctx, "prog_a", []string{"p:71234567"}, 10)
+		require.NoError(t, err)
+		assert.Empty(t, old, "old phone key removed")
+		_, err = s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtNIN, a.ExternalIDs[mpi.ExtNIN])
+		assert.True(t, fault.Is(err, fault.NotFound), "old external id removed")
+		byUID, err := s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtDHIS2, "uid1")
+		require.NoError(t, err)
+		assert.Equal(t, a.MPIID, byUID.MPIID)
+
+		boom := fault.New(fault.Invalid, "x", "x")
+		_, err = s.Records.UpdateRecord(ctx, "prog_a", a.MPIID, func(r *mpi.Record) error { r.LastName = "Z"; return boom })
+		assert.ErrorIs(t, err, boom)
+		stored, _ = s.Records.Record(ctx, "prog_a", a.MPIID)
+		assert.Equal(t, "Mensah", stored.LastName)
+		_, err = s.Records.UpdateRecord(ctx, "prog_b", a.MPIID, func(*mpi.Record) error { return nil })
+		assert.True(t, fault.Is(err, fault.NotFound))
+
+		// A merged record leaves the index.
+		_, err = s.Records.UpdateRecord(ctx, "prog_a", a.MPIID, func(r *mpi.Record) error {
+			r.Status, r.MergedInto, r.MergedAt, r.MergeReason = mpi.StatusMerged, "SN-DKR-26-BBBBBBBB", base, "same person"
+			return nil
+		})
+		require.NoError(t, err)
+		_, err = s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtDHIS2, "uid1")
+		assert.True(t, fault.Is(err, fault.NotFound))
+		stored, _ = s.Records.Record(ctx, "prog_a", a.MPIID)
+		assert.Equal(t, "SN-DKR-26-BBBBBBBB", stored.MergedInto)
+		assert.Equal(t, base, stored.MergedAt)
+		n, err := s.Records.RepointMerged(ctx, "prog_a", "SN-DKR-26-BBBBBBBB", "SN-DKR-26-CCCCCCCC")
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		stored, _ = s.Records.Record(ctx, "prog_a", a.MPIID)
+		assert.Equal(t, "SN-DKR-26-CCCCCCCC", stored.MergedInto)
+		got2, _, err := s.Records.SearchRecords(ctx, "prog_a", ports.MPIFilter{})
+		require.NoError(t, err)
+		assert.Empty(t, got2, "search lists active records only")
+	})
+
+	t.Run("SearchAndPage", func(t *testing.T) {
+		s := fresh(t)
+		a := mpiRecord("SN-DKR-26-AAAAAAA1", "Fatou", "Diallo")
+		b := mpiRecord("SN-DKR-26-AAAAAAA2", "Aïssatou", "Diallo")
+		b.ExternalIDs, b.RegionCode = nil, "THI"
+		c := mpiRecord("SN-DKR-26-AAAAAAA3", "Kwame", "Mensah")
+		c.ExternalIDs, c.PhoneNumber = nil, "+233241111111"
+		for _, r := range []mpi.Record{c, a, b} {
+			require.NoError(t, s.Records.CreateRecord(ctx, r))
+		}
+		tests := []struct {
+			give ports.MPIFilter
+			want []string
+			n    int
+		}{
+			{ports.MPIFilter{}, []string{a.MPIID, b.MPIID, c.MPIID}, 3},
+			{ports.MPIFilter{Name: "DIALLO"}, []string{a.MPIID, b.MPIID}, 2},
+			{ports.MPIFilter{Name: "aissatou diallo"}, []string{b.MPIID}, 1},
+			{ports.MPIFilter{RegionCode: "THI"}, []string{b.MPIID}, 1},
+			{ports.MPIFilter{PhoneNumber: "+233241111111"}, []string{c.MPIID}, 1},
+			{ports.MPIFilter{DateOfBirth: "1990-05-03"}, []string{a.MPIID, b.MPIID, c.MPIID}, 3},
+			{ports.MPIFilter{DateOfBirth: "1990-05-04"}, []string{}, 0},
+			{ports.MPIFilter{MPIID: c.MPIID}, []string{c.MPIID}, 1},
+			{ports.MPIFilter{Limit: 1, Offset: 1}, []string{b.MPIID}, 3},
+		}
+		for _, tt := range tests {
+			got, n, err := s.Records.SearchRecords(ctx, "prog_a", tt.give)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, mpiIDs(got), "%+v", tt.give)
+			assert.Equal(t, tt.n, n, "%+v", tt.give)
+		}
+		page, err := s.Records.RecordsAfter(ctx, "prog_a", "", 2)
+		require.NoError(t, err)
+		assert.Equal(t, []string{a.MPIID, b.MPIID}, mpiIDs(page))
+		page, err = s.Records.RecordsAfter(ctx, "prog_a", b.MPIID, 2)
+		require.NoError(t, err)
+		assert.Equal(t, []string{c.MPIID}, mpiIDs(page))
+		page, err = s.Records.RecordsAfter(ctx, "prog_b", "", 2)
+		require.NoError(t, err)
+		assert.Empty(t, page)
+	})
+
+	t.Run("TrustHistory", func(t *testing.T) {
+		s := fresh(t)
+		id := "SN-DKR-26-AAAAAAA1"
+		var want []mpi.Trust
+		for i := range 3 {
+			tr := mpi.Trust{MPIID: id, Score: 55 + float64(i)*10.5, Level: mpi.LevelOf(55 + float64(i)*10.5),
+				ComputedAt: base.Add(time.Duration(i) * time.Hour),
+				Components: mpi.Components{KYCVerified: i > 0, HasNIN: true, ProgrammesCount: i}}
+			if i == 2 {
+				tr.Risks = []mpi.Risk{{Type: mpi.RiskMissingNIN, Severity: mpi.SeverityLow, Description: "d", DetectedAt: base}}
+			}
+			require.NoError(t, s.Trust.AppendTrust(ctx, "prog_a", tr))
+			want = append(want, tr)
+		}
+		require.NoError(t, s.Trust.AppendTrust(ctx, "prog_b", mpi.Trust{MPIID: id, Score: 1, Level: mpi.LevelCritical, ComputedAt: base}))
+		got, err := s.Trust.TrustHistory(ctx, "prog_a", id, 10)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+		got, err = s.Trust.TrustHistory(ctx, "prog_a", id, 2)
+		require.NoError(t, err)
+		assert.Equal(t, want[1:], got, "the newest two, oldest first")
+		got, err = s.Trust.TrustHistory(ctx, "prog_a", "SN-DKR-26-NONENONE", 10)
+		require.NoError(t, err)
+		assert.Empty(t, got)
+	})
+}
