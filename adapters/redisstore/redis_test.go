@@ -43,3 +43,5 @@ func TestPingDownIsUnavailable(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, fault.Unavailable, fault.KindOf(err))
 }
+
+func envRedis() string { return os.Getenv("KENTE_TEST_REDIS_URL") }
