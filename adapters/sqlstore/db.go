@@ -49,7 +49,19 @@ type DB struct {
 	Dialect Dialect
 
 	pool *pgxpool.Pool // set for Postgres; closed after Bun
+
+	// writeGate admits one SQLite write transaction of this process at a
+	// time. SQLite allows one writer anyway (transactions begin IMMEDIATE);
+	// queueing here instead of in SQLite's busy handler keeps hundreds of
+	// concurrent writers from timing out. nil for the server databases.
+	writeGate chan struct{}
 }
+
+// writeGateWait bounds how long a transaction queues for the SQLite writer
+// slot before it gives up with fault.Unavailable.
+const writeGateWait = 30 * time.Second
+
+var errWriterBusy = fault.New(fault.Unavailable, "store.busy", "The database is busy; try again")
 
 // Open connects to databaseURL (see ParseURL) and pings it. For SQLite it
 // creates the file's directory if needed. Bad URLs are reported with a clear
@@ -60,6 +72,9 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{Dialect: d}
+	if d == SQLite {
+		db.writeGate = make(chan struct{}, 1)
+	}
 	switch d {
 	case SQLite:
 		path, _, _ := strings.Cut(dsn, "?")
@@ -152,6 +167,19 @@ const maxTxAttempts = 5
 func (db *DB) WithinTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if db.inTx(ctx) {
 		return fn(ctx)
+	}
+	if db.writeGate != nil {
+		t := time.NewTimer(writeGateWait)
+		select {
+		case db.writeGate <- struct{}{}:
+			t.Stop()
+		case <-ctx.Done():
+			t.Stop()
+			return fault.Wrap(ctx.Err(), fault.Unavailable, "store.busy", "The database is busy; try again")
+		case <-t.C:
+			return errWriterBusy
+		}
+		defer func() { <-db.writeGate }()
 	}
 	for attempt := 1; ; attempt++ {
 		err := db.runTx(ctx, fn)
