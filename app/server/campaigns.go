@@ -1,0 +1,92 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"log/slog"
+
+	"go.uber.org/fx"
+
+	"github.com/kente-gov/kente/app/auditsvc"
+	"github.com/kente-gov/kente/app/billingv1svc"
+	"github.com/kente-gov/kente/app/campaignsvc"
+	"github.com/kente-gov/kente/app/config"
+	"github.com/kente-gov/kente/app/jobsvc"
+	"github.com/kente-gov/kente/core/fault"
+	"github.com/kente-gov/kente/core/job"
+	"github.com/kente-gov/kente/core/programme"
+	"github.com/kente-gov/kente/ports"
+)
+
+type campaignsIn struct {
+	fx.In
+	Config       config.Config
+	Campaigns    ports.CampaignStore
+	Jobs         ports.CardJobStore
+	Cards        ports.CardStore
+	Usage        ports.EngineUsageStore
+	Distribution ports.DistributionEventStore
+	Programmes   ports.ProgrammeStore
+	Ledger       ports.LedgerStore
+	Queue        ports.JobQueue
+	Tx           ports.Tx
+	Audit        *auditsvc.Service
+	BillingV1    *billingv1svc.Service `optional:"true"`
+	Clock        ports.Clock           `optional:"true"` // tests supply a fake; the system clock otherwise
+	Log          *slog.Logger
+}
+
+// newCampaigns builds the Oomus campaign service keyed by
+// KENTE_CARD_HMAC_KEY. Without the key or the billing service (a config
+// that skipped ResolveSecrets) it returns nil and the campaign routes
+// answer 503.
+func newCampaigns(in campaignsIn) *campaignsvc.Service {
+	if len(in.Config.Secrets.CardHMACKey) < 16 || in.BillingV1 == nil {
+		in.Log.Warn("KENTE_CARD_HMAC_KEY or the /api/v1 billing service is missing: the campaign routes answer 503")
+		return nil
+	}
+	clock := in.Clock
+	if clock == nil {
+		clock = ports.SystemClock{}
+	}
+	return campaignsvc.New(campaignsvc.Deps{
+		Campaigns: in.Campaigns, Jobs: in.Jobs, Cards: in.Cards, Usage: in.Usage, Distribution: in.Distribution,
+		Programmes: in.Programmes, Ledger: in.Ledger, Billing: campaignBilling{in.BillingV1}, Queue: in.Queue, Tx: in.Tx,
+		Audit: in.Audit, Clock: clock, Rand: rand.Reader, Log: in.Log,
+	}, campaignsvc.Options{CardKey: []byte(in.Config.Secrets.CardHMACKey)})
+}
+
+// campaignBilling adapts the Oomus billing service to campaignsvc.Billing:
+// job overage is a "debit" with a GEN invoice.
+type campaignBilling struct{ b *billingv1svc.Service }
+
+func (c campaignBilling) QuotaPlan(ctx context.Context, plan string) (programme.QuotaPlan, error) {
+	return c.b.QuotaPlan(ctx, plan)
+}
+
+func (c campaignBilling) Charge(ctx context.Context, a campaignsvc.Actor, amount, cards int64, reference, description string) error {
+	_, _, err := c.b.ApplyDebit(ctx, billingv1svc.Actor{ProgrammeID: a.ProgrammeID, UserID: a.UserID, Role: a.Role, IsAdmin: a.IsAdmin,
+		IP: a.IP, UserAgent: a.UserAgent}, billingv1svc.Debit{ProgrammeID: a.ProgrammeID, AmountFCFA: amount, TxType: programme.TxDebit,
+		InvoiceType: programme.InvoiceGeneration, Description: description, CardCount: cards, Reference: reference})
+	return err
+}
+
+type campaignJobIn struct {
+	fx.In
+	Svc *campaignsvc.Service `optional:"true"`
+}
+
+// newCampaignJob runs queued card generations; a payload that names no job
+// fails permanently. Without the service queued jobs wait.
+func newCampaignJob(in campaignJobIn) jobsvc.Registration {
+	return jobsvc.Registration{Kind: campaignsvc.GenerateKind, Handler: func(ctx context.Context, j job.Job) error {
+		if in.Svc == nil {
+			return fault.New(fault.Unavailable, "campaign.unavailable", "Campaigns are not configured")
+		}
+		err := in.Svc.Generate(ctx, j)
+		if fault.Is(err, fault.Invalid) {
+			return jobsvc.Permanent(err)
+		}
+		return err
+	}}
+}
