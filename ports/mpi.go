@@ -2,6 +2,7 @@ package ports
 
 import (
 	"context"
+	"time"
 
 	"github.com/kente-gov/kente/core/mpi"
 )
@@ -62,4 +63,54 @@ type TrustStore interface {
 	// TrustHistory returns the newest limit scores of mpiID, oldest first
 	// (ties in insertion order); empty when there are none.
 	TrustHistory(ctx context.Context, programmeID, mpiID string, limit int) ([]mpi.Trust, error)
+}
+
+// MPIBulkStore is the optional bulk capability of an MPIRecordStore, used
+// by imports to match and store a chunk of records with a few statements
+// instead of several per record. It takes part in the transaction of a ctx
+// from Tx.WithinTx.
+type MPIBulkStore interface {
+	// BlockedRecords returns the active records of the programme filed
+	// under any of keys: for each key held by at least one, the MPI ids
+	// under it (in MPI id order), and each such record once, carrying only
+	// what record linkage reads (MPI id, names, birth date, gender, region,
+	// district, country, phone, external ids, status); its other fields are
+	// zero.
+	BlockedRecords(ctx context.Context, programmeID string, keys []string) (map[string][]string, []mpi.Record, error)
+	// CreateRecords stores new records as CreateRecord does, all or
+	// nothing, with the same fault.Conflict codes.
+	CreateRecords(ctx context.Context, rs []mpi.Record) error
+}
+
+// MPIRegistryStore is the optional cross-programme read capability of an
+// MPIRecordStore, for platform administrators (GET /mpi/admin/stats/global
+// and /mpi/admin/all). Unlike every other MPI method it is not scoped to
+// one programme.
+type MPIRegistryStore interface {
+	// RegistryStats counts the records of every programme; merges counts
+	// the records merged at or after since.
+	RegistryStats(ctx context.Context, since time.Time) (MPIStats, error)
+	// AllRecords returns the records (active and merged) of every
+	// programme matching f, ordered by MPI id, and how many match in all.
+	AllRecords(ctx context.Context, f MPIAdminFilter) ([]mpi.Record, int, error)
+}
+
+// MPIStats are registry-wide counts.
+type MPIStats struct {
+	TotalRecords    int // active records
+	VerifiedRecords int // active and KYC-verified
+	LinkedRecords   int // active with at least one link to another system (DHIS2)
+	Programmes      int // programmes with at least one active record
+	MergesSince     int // records merged at or after the given time
+}
+
+// MPIAdminFilter selects records across programmes. Zero fields match
+// everything.
+type MPIAdminFilter struct {
+	Name        string // normalised words that must all appear in the name
+	Verified    *bool
+	ProgrammeID string
+	CountryCode string
+	Limit       int // 1–100; the store applies 20 when zero
+	Offset      int
 }

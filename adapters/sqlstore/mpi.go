@@ -2,10 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -529,4 +532,281 @@ func (s *MPIStore) TrustHistory(ctx context.Context, programmeID, mpiID string, 
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+var _ ports.MPIBulkStore = (*MPIStore)(nil)
+
+// mpiBatch bounds the values of one IN list and the rows of one multi-row
+// INSERT of narrow rows; mpiRecordBatch the rows of one INSERT into
+// mpi_records (22 columns). Both keep a statement well under every
+// dialect's bound-parameter limit.
+const (
+	mpiBatch       = 2000
+	mpiRecordBatch = 500
+)
+
+// bulkTx returns the *sql.Tx of ctx's transaction, for prepared
+// statements; ok is false outside one.
+func (s *MPIStore) bulkTx(ctx context.Context) (*sql.Tx, bool) {
+	tx, ok := s.db.idb(ctx).(bun.Tx)
+	if !ok || tx.Tx == nil {
+		return nil, false
+	}
+	return tx.Tx, true
+}
+
+// placeholders rewrites the ? placeholders of a raw query into $n for
+// PostgreSQL.
+func (s *MPIStore) placeholders(q string) string {
+	if s.db.Dialect != Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// sqlTime and sqlBool render values as bun stores them in each dialect.
+func (s *MPIStore) sqlTime(t time.Time) any {
+	if s.db.Dialect == SQLite {
+		return dbTime(t).Format("2006-01-02 15:04:05.999999-07:00")
+	}
+	return dbTime(t)
+}
+
+func (s *MPIStore) sqlBool(v bool) any {
+	if s.db.Dialect == Postgres {
+		return v
+	}
+	if v {
+		return 1
+	}
+	return 0
+}
+
+const blockedRecordsQuery = `SELECT k.block_key, r.mpi_id, r.first_name, r.last_name, r.date_of_birth, r.gender,
+ r.region_code, r.district, r.country_code, r.phone_number, r.external_ids
+ FROM mpi_blocking_keys k JOIN mpi_records r ON r.mpi_id = k.mpi_id
+ WHERE k.programme_id = ? AND r.status = 'active' AND k.block_key IN (`
+
+// BlockedRecords reads the records under keys with one statement per
+// mpiBatch keys (bound parameters, no per-key round trip), in the caller's
+// transaction or a new one.
+func (s *MPIStore) BlockedRecords(ctx context.Context, programmeID string, keys []string) (map[string][]string, []mpi.Record, error) {
+	if err := checkText(programmeID); err != nil {
+		return nil, nil, err
+	}
+	if err := checkText(keys...); err != nil {
+		return nil, nil, err
+	}
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	byKey := make(map[string][]string)
+	var out []mpi.Record
+	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		byKey, out = make(map[string][]string), nil
+		tx, _ := s.bulkTx(ctx)
+		seen := map[string]bool{}
+		for part := range slices.Chunk(keys, mpiBatch) {
+			q := blockedRecordsQuery + strings.Repeat("?, ", len(part)-1) + "?) ORDER BY r.mpi_id"
+			args := make([]any, 0, len(part)+1)
+			args = append(args, programmeID)
+			for _, k := range part {
+				args = append(args, k)
+			}
+			rows, err := tx.QueryContext(ctx, s.placeholders(q), args...)
+			if err != nil {
+				return s.db.wrapErr(err, "look up MPI blocking keys")
+			}
+			err = s.scanBlocked(rows, programmeID, byKey, seen, &out)
+			_ = rows.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return byKey, out, nil
+}
+
+func (s *MPIStore) scanBlocked(rows *sql.Rows, programmeID string, byKey map[string][]string, seen map[string]bool, out *[]mpi.Record) error {
+	for rows.Next() {
+		var key, id, first, last, dob, gender, region, district, country, phone, ext string
+		if err := rows.Scan(&key, &id, &first, &last, &dob, &gender, &region, &district, &country, &phone, &ext); err != nil {
+			return s.db.wrapErr(err, "scan MPI blocking key")
+		}
+		byKey[key] = append(byKey[key], id)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r := mpi.Record{MPIID: id, ProgrammeID: programmeID, FirstName: first, LastName: last, Gender: mpi.Gender(gender),
+			RegionCode: region, District: district, CountryCode: country, PhoneNumber: phone, Status: mpi.StatusActive}
+		if dob != "" {
+			d, err := time.Parse(dobLayout, dob)
+			if err != nil {
+				return fmt.Errorf("record %s: date of birth: %w", id, err)
+			}
+			r.DateOfBirth = d
+		}
+		if ext != "{}" {
+			if err := json.Unmarshal([]byte(ext), &r.ExternalIDs); err != nil {
+				return fmt.Errorf("record %s: external ids: %w", id, err)
+			}
+		}
+		if len(r.ExternalIDs) == 0 {
+			r.ExternalIDs = nil
+		}
+		*out = append(*out, r)
+	}
+	return s.db.wrapErr(rows.Err(), "read MPI blocking keys")
+}
+
+const (
+	insertRecordQuery = `INSERT INTO mpi_records (mpi_id, programme_id, first_name, last_name, search_name, date_of_birth,
+ gender, region_code, district, country_code, phone_number, external_ids, programmes, links, status, is_verified,
+ verified_by, merged_into, merged_at, merge_reason, created_at, updated_at) VALUES `
+	insertKeyQuery = `INSERT INTO mpi_blocking_keys (programme_id, block_key, mpi_id) VALUES `
+	insertExtQuery = `INSERT INTO mpi_external_ids (programme_id, id_key, id_value, mpi_id) VALUES `
+)
+
+// execRows runs prefix with one "(?, ...)" tuple of width values per row,
+// perBatch rows per statement, bound parameters only.
+func (s *MPIStore) execRows(ctx context.Context, tx *sql.Tx, prefix string, width, perBatch int, args []any) error {
+	tuple := "(" + strings.Repeat("?, ", width-1) + "?)"
+	for part := range slices.Chunk(args, width*perBatch) {
+		n := len(part) / width
+		q := prefix + strings.Repeat(tuple+", ", n-1) + tuple
+		if _, err := tx.ExecContext(ctx, s.placeholders(q), part...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateRecords stores new records and their index with multi-row INSERTs
+// of bound parameters, in the caller's transaction or a new one.
+func (s *MPIStore) CreateRecords(ctx context.Context, rs []mpi.Record) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	var recArgs, keyArgs, extArgs []any
+	for _, r := range rs {
+		row, err := newMPIRow(r)
+		if err != nil {
+			return err
+		}
+		var mergedAt any
+		if row.MergedAt != nil {
+			mergedAt = s.sqlTime(*row.MergedAt)
+		}
+		recArgs = append(recArgs, row.MPIID, row.ProgrammeID, row.FirstName, row.LastName, row.SearchName, row.DateOfBirth,
+			row.Gender, row.RegionCode, row.District, row.CountryCode, row.PhoneNumber, row.ExternalIDs, row.Programmes, row.Links,
+			row.Status, s.sqlBool(row.IsVerified), row.VerifiedBy, row.MergedInto, mergedAt, row.MergeReason,
+			s.sqlTime(row.CreatedAt), s.sqlTime(row.UpdatedAt))
+		if r.Status != mpi.StatusActive {
+			continue
+		}
+		for _, k := range mpi.BlockingKeys(r) {
+			keyArgs = append(keyArgs, r.ProgrammeID, k, r.MPIID)
+		}
+		for _, k := range slices.Sorted(maps.Keys(r.ExternalIDs)) {
+			if v := r.ExternalIDs[k]; v != "" {
+				extArgs = append(extArgs, r.ProgrammeID, k, v, r.MPIID)
+			}
+		}
+	}
+	return s.db.WithinTx(ctx, func(ctx context.Context) error {
+		tx, _ := s.bulkTx(ctx)
+		if err := s.execRows(ctx, tx, insertRecordQuery, 22, mpiRecordBatch, recArgs); err != nil {
+			if c, _ := classify(err); c == classUnique {
+				return &fault.Error{Kind: fault.Conflict, Code: errMPIIDTaken.Code, Msg: errMPIIDTaken.Msg, Err: err}
+			}
+			return s.db.wrapErr(err, "create MPI records")
+		}
+		if err := s.execRows(ctx, tx, insertKeyQuery, 3, mpiBatch, keyArgs); err != nil {
+			return s.db.wrapErr(err, "index MPI blocking keys")
+		}
+		if err := s.execRows(ctx, tx, insertExtQuery, 4, mpiBatch, extArgs); err != nil {
+			if c, _ := classify(err); c == classUnique {
+				return &fault.Error{Kind: fault.Conflict, Code: errMPIExtIDTaken.Code, Msg: errMPIExtIDTaken.Msg, Err: err}
+			}
+			return s.db.wrapErr(err, "index MPI external ids")
+		}
+		return nil
+	})
+}
+
+var _ ports.MPIRegistryStore = (*MPIStore)(nil)
+
+// RegistryStats counts the records of every programme with a few COUNT
+// statements.
+func (s *MPIStore) RegistryStats(ctx context.Context, since time.Time) (ports.MPIStats, error) {
+	var out ports.MPIStats
+	idb := s.db.idb(ctx)
+	active := func() *bun.SelectQuery {
+		return idb.NewSelect().Model((*mpiRecordRow)(nil)).Where("status = ?", string(mpi.StatusActive))
+	}
+	counts := []struct {
+		q    *bun.SelectQuery
+		dst  *int
+		what string
+	}{
+		{active(), &out.TotalRecords, "count MPI records"},
+		{active().Where("is_verified = ?", true), &out.VerifiedRecords, "count verified MPI records"},
+		{active().Where("links <> ?", "[]"), &out.LinkedRecords, "count linked MPI records"},
+		{idb.NewSelect().Model((*mpiRecordRow)(nil)).Where("status = ?", string(mpi.StatusMerged)).
+			Where("merged_at >= ?", dbTime(since)), &out.MergesSince, "count MPI merges"},
+	}
+	for _, c := range counts {
+		n, err := c.q.Count(ctx)
+		if err != nil {
+			return out, s.db.wrapErr(err, c.what)
+		}
+		*c.dst = int(n)
+	}
+	if err := active().ColumnExpr("COUNT(DISTINCT programme_id)").Scan(ctx, &out.Programmes); err != nil {
+		return out, s.db.wrapErr(err, "count MPI programmes")
+	}
+	return out, nil
+}
+
+// AllRecords lists records across programmes.
+func (s *MPIStore) AllRecords(ctx context.Context, f ports.MPIAdminFilter) ([]mpi.Record, int, error) {
+	if err := checkText(f.Name, f.ProgrammeID, f.CountryCode); err != nil {
+		return nil, 0, err
+	}
+	var rows []mpiRecordRow
+	q := s.db.idb(ctx).NewSelect().Model(&rows)
+	for _, w := range mpi.NameTokens(f.Name) {
+		q = q.Where("search_name LIKE ?", "%"+w+"%")
+	}
+	if f.Verified != nil {
+		q = q.Where("is_verified = ?", *f.Verified)
+	}
+	if f.ProgrammeID != "" {
+		q = q.Where("programme_id = ?", f.ProgrammeID)
+	}
+	if f.CountryCode != "" {
+		q = q.Where("country_code = ?", f.CountryCode)
+	}
+	n, err := q.OrderExpr("mpi_id").Limit(int64(clampLimit(f.Limit, defaultMPISearchLimit, maxMPISearchLimit))).
+		Offset(int64(max(0, f.Offset))).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, s.db.wrapErr(err, "list MPI records")
+	}
+	out, err := records(rows)
+	return out, int(n), err
 }

@@ -23,13 +23,16 @@ const (
 
 // sqliteDefaults are Kente's SQLite connection settings: WAL for concurrent
 // readers, a busy timeout so writers queue instead of failing, foreign keys
-// on, and BEGIN IMMEDIATE so a transaction takes the write lock up front (no
-// deadlocking read-to-write upgrades). name is what a caller's own query
+// on, a 32 MiB page cache per connection (the index pages of a large
+// registry such as the MPI's stay in memory), and BEGIN IMMEDIATE so a
+// transaction takes the write lock up front (no deadlocking read-to-write
+// upgrades). name is what a caller's own query
 // parameter must start with to replace the default.
 var sqliteDefaults = []struct{ name, param string }{
 	{"journal_mode", "_pragma=journal_mode(WAL)"},
 	{"busy_timeout", "_pragma=busy_timeout(5000)"},
 	{"foreign_keys", "_pragma=foreign_keys(1)"},
+	{"cache_size", "_pragma=cache_size(-32768)"},
 	{"_txlock", "_txlock=immediate"},
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kente-gov/kente/adapters/sqlstore"
 )
 
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_txlock=immediate"
 
 func TestParseURL(t *testing.T) {
 	tests := []struct {
@@ -21,7 +21,7 @@ func TestParseURL(t *testing.T) {
 		{"sqlite://data/kente.db", sqlstore.SQLite, "data/kente.db?" + pragmas},
 		{"sqlite:///var/lib/kente/kente.db", sqlstore.SQLite, "/var/lib/kente/kente.db?" + pragmas},
 		{"sqlite:///tmp/k.db?_pragma=busy_timeout(0)&_txlock=deferred", sqlstore.SQLite,
-			"/tmp/k.db?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(0)&_txlock=deferred"},
+			"/tmp/k.db?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=cache_size(-32768)&_pragma=busy_timeout(0)&_txlock=deferred"},
 		{"postgres://postgres@127.0.0.1:5432/test?sslmode=disable", sqlstore.Postgres, "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"},
 		{"postgresql://u:p@db.example:5432/kente", sqlstore.Postgres, "postgresql://u:p@db.example:5432/kente"},
 		{"mysql://root@127.0.0.1:3306/test", sqlstore.MySQL,

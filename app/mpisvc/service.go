@@ -44,6 +44,10 @@ type Config struct {
 	Bands   mpi.Bands
 	// Candidates bounds how many blocked records one match compares.
 	Candidates int
+	// CardKey is the secret of the MPI card codes and QR tokens
+	// (KENTE_CARD_HMAC_KEY); without it Card and VerifyCard answer
+	// fault.Unavailable.
+	CardKey []byte
 }
 
 // DefaultConfig returns §4.5 weights, §15.13 bands and 500 candidates.
@@ -61,6 +65,9 @@ type Service struct {
 	clock   ports.Clock
 	rand    io.Reader
 	cfg     Config
+	cards   *mpi.CardKeys // nil without Config.CardKey
+	// auditLog, when set (WithAuditLog), lets Stats count verifications.
+	auditLog ports.AuditLog
 }
 
 // New returns a Service. rand must be a CSPRNG in production (it draws MPI
@@ -70,7 +77,11 @@ func New(records ports.MPIRecordStore, trust ports.TrustStore, tx ports.Tx, audi
 	if legal == nil {
 		legal = NoLegalID{}
 	}
-	return &Service{records: records, trust: trust, tx: tx, audit: auditor, legal: legal, clock: clock, rand: rand, cfg: cfg}
+	s := &Service{records: records, trust: trust, tx: tx, audit: auditor, legal: legal, clock: clock, rand: rand, cfg: cfg}
+	if k, err := mpi.NewCardKeys(cfg.CardKey); err == nil {
+		s.cards = &k
+	}
+	return s
 }
 
 // Registration is the input of Register.
@@ -93,6 +104,9 @@ type Registered struct {
 	// Best is the closest existing record's match, when there was one.
 	BestID string
 	Best   mpi.Match
+	// Forced is true when the record was created although BestID is
+	// certainly the same person (ForceCreate).
+	Forced bool
 }
 
 // Field limits.
@@ -176,7 +190,7 @@ func checkRecord(r *mpi.Record, dob string, ext map[string]string, now time.Time
 // best returns the closest active record to r under its blocking keys.
 func (s *Service) best(ctx context.Context, r mpi.Record) (mpi.Record, mpi.Match, []scored, error) {
 	p := mpi.Prepare(r)
-	cands, err := s.records.Candidates(ctx, r.ProgrammeID, p.BlockingKeys(r.PhoneNumber), s.cfg.Candidates)
+	cands, err := s.records.Candidates(ctx, r.ProgrammeID, p.MatchKeys(r.PhoneNumber), s.cfg.Candidates)
 	if err != nil {
 		return mpi.Record{}, mpi.Match{}, nil, err
 	}
@@ -220,7 +234,7 @@ func (s *Service) Register(ctx context.Context, programmeID string, in Registrat
 			return err
 		}
 		out = Registered{BestID: best.MPIID, Best: m}
-		if best.MPIID != "" && s.cfg.Bands.Classify(m.Score) == mpi.BandCertain && !in.ForceCreate {
+		if best.MPIID != "" && s.cfg.Bands.Decide(m) == mpi.BandCertain && !in.ForceCreate {
 			return duplicateErr(best.MPIID, m)
 		}
 		for attempt := 1; ; attempt++ {
@@ -237,8 +251,8 @@ func (s *Service) Register(ctx context.Context, programmeID string, in Registrat
 			break
 		}
 		action := "mpi.register"
-		if in.ForceCreate && best.MPIID != "" && s.cfg.Bands.Classify(m.Score) == mpi.BandCertain {
-			action = "mpi.register_forced"
+		if in.ForceCreate && best.MPIID != "" && s.cfg.Bands.Decide(m) == mpi.BandCertain {
+			action, out.Forced = "mpi.register_forced", true
 		}
 		out.Record = r
 		return s.record(ctx, in.ActorID, action, r.MPIID, map[string]any{"programme_id": programmeID,
@@ -292,7 +306,7 @@ func (s *Service) Match(ctx context.Context, programmeID string, in Registration
 	}
 	var out []Candidate
 	for _, c := range all {
-		if b := s.cfg.Bands.Classify(c.m.Score); b != mpi.BandNew {
+		if b := s.cfg.Bands.Decide(c.m); b != mpi.BandNew {
 			out = append(out, Candidate{MPIID: c.rec.MPIID, Match: c.m, Band: b})
 		}
 	}
@@ -397,6 +411,10 @@ func (s *Service) LinkDHIS2(ctx context.Context, programmeID, mpiID, uid, instan
 	})
 }
 
+// Now returns the time of the service's clock, for responses that say
+// when they were answered (resolve-dhis2's resolved_at).
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
 // ResolveDHIS2 returns the active record linked to a DHIS2 uid;
 // fault.NotFound when none is.
 func (s *Service) ResolveDHIS2(ctx context.Context, programmeID, uid string) (mpi.Record, error) {
@@ -414,16 +432,10 @@ func (s *Service) ComputeTrust(ctx context.Context, programmeID, mpiID string) (
 }
 
 func (s *Service) computeTrust(ctx context.Context, r mpi.Record) (mpi.Trust, error) {
-	best, m, _, err := s.best(ctx, r)
+	t, err := s.evaluate(ctx, r)
 	if err != nil {
 		return mpi.Trust{}, err
 	}
-	legal, err := s.legal.RequiresLegalID(ctx, r.ProgrammeID)
-	if err != nil {
-		return mpi.Trust{}, err
-	}
-	t := mpi.ComputeTrust(r, mpi.TrustInput{BestDuplicateScore: m.Score, DuplicateOf: best.MPIID,
-		RequiresLegalID: legal, DuplicateThreshold: s.cfg.Bands.Probable}, s.clock.Now())
 	if err := s.trust.AppendTrust(ctx, r.ProgrammeID, t); err != nil {
 		return mpi.Trust{}, err
 	}
@@ -445,26 +457,52 @@ type Recomputed struct {
 }
 
 // RecomputeAll recomputes the trust score of every active record of the
-// programme, a page of recomputePage records at a time (bounded memory),
-// appending each to the history.
+// programme and appends each to the history. It works a keyset page of
+// recomputePage records at a time, each page in one transaction with its
+// duplicate candidates read in bulk (when the store is an
+// ports.MPIBulkStore), so memory stays bounded by the page whatever the
+// registry's size.
 func (s *Service) RecomputeAll(ctx context.Context, programmeID string) (Recomputed, error) {
 	start := s.clock.Now()
 	var out Recomputed
+	legal, err := s.legal.RequiresLegalID(ctx, programmeID)
+	if err != nil {
+		return out, err
+	}
 	after := ""
 	for {
 		page, err := s.records.RecordsAfter(ctx, programmeID, after, recomputePage)
 		if err != nil {
 			return out, err
 		}
-		for _, r := range page {
-			if r.Status != mpi.StatusActive {
-				continue
+		n := 0
+		err = s.tx.WithinTx(ctx, func(ctx context.Context) error {
+			n = 0
+			active := make([]mpi.Record, 0, len(page))
+			for _, r := range page {
+				if r.Status == mpi.StatusActive {
+					active = append(active, r)
+				}
 			}
-			if _, err := s.computeTrust(ctx, r); err != nil {
-				return out, fmt.Errorf("recompute %s: %w", r.MPIID, err)
+			bests, err := s.bestOfMany(ctx, programmeID, active)
+			if err != nil {
+				return err
 			}
-			out.Recomputed++
+			now := s.clock.Now()
+			for i, r := range active {
+				t := mpi.ComputeTrust(r, mpi.TrustInput{BestDuplicateScore: bests[i].m.Score, DuplicateOf: bests[i].rec.MPIID,
+					RequiresLegalID: legal, DuplicateThreshold: s.cfg.Bands.Probable}, now)
+				if err := s.trust.AppendTrust(ctx, programmeID, t); err != nil {
+					return fmt.Errorf("recompute %s: %w", r.MPIID, err)
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
 		}
+		out.Recomputed += n
 		if len(page) < recomputePage {
 			break
 		}

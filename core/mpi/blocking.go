@@ -67,8 +67,11 @@ const phoneKeyDigits = 8
 // their names and their birth year differ; matching a new record therefore
 // compares it only with the records under its keys, not with every record.
 // Keys, for the first word f of the first name and l of the last name:
-//   - "n:" the sorted pair of Phonetic(f), Phonetic(l): tolerant of a wrong
-//     or missing birth date, and of first and last name swapped;
+//   - "n:" the sorted pair of Phonetic(f), Phonetic(l), then ":" and the
+//     birth decade ("197"), or "-" when the birth date is unknown: tolerant
+//     of a wrong birth date within the decade, and of first and last name
+//     swapped (MatchKeys also reads the neighbouring decade near its
+//     edges, and every decade for a record without a birth date);
 //   - "y:" Phonetic(f) ":" birth year ":" l's initial, and the same with f
 //     and l exchanged: tolerant of a misspelt name (beyond its initial);
 //   - "p:" the last eight digits of the phone number;
@@ -92,8 +95,7 @@ func (p Profile) BlockingKeys(phone string) []string {
 	}
 	pf, pl := Phonetic(f), Phonetic(l)
 	if pf != "" || pl != "" {
-		a, b := min(pf, pl), max(pf, pl)
-		keys = append(keys, "n:"+a+":"+b)
+		keys = append(keys, p.nameKey(pf, pl, "")[0])
 	}
 	if !p.DOB.IsZero() {
 		y := strconv.Itoa(p.DOB.Year())
@@ -114,6 +116,71 @@ func (p Profile) BlockingKeys(phone string) []string {
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
+}
+
+// nameKey returns the "n:" key of the phonetic pair for a birth decade
+// (p's own when decade is ""), "-" standing for an unknown birth date.
+func (p Profile) nameKey(pf, pl, decade string) []string {
+	if decade == "" {
+		decade = "-"
+		if !p.DOB.IsZero() {
+			decade = strconv.Itoa(p.DOB.Year() / 10)
+		}
+	}
+	return []string{"n:" + min(pf, pl) + ":" + max(pf, pl) + ":" + decade}
+}
+
+// Birth decades MatchKeys reads for a record without a birth date.
+const (
+	firstDecade = 185
+	lastDecade  = 210
+)
+
+// MatchKeys returns the keys to look up when matching p (whose phone
+// number is phone) against indexed records: its BlockingKeys, and for the
+// name pair the keys of the records it may be compared with although they
+// file it under another decade: a record with a birth date reads the
+// neighbouring decade when its year ends in 0 or 9 (birth dates a year
+// apart) and the records without a birth date; a record without one reads
+// every decade. The result is sorted and has no duplicates.
+func (p Profile) MatchKeys(phone string) []string {
+	keys := p.BlockingKeys(phone)
+	var f, l string
+	if len(p.First) > 0 {
+		f = p.First[0]
+	}
+	if len(p.Last) > 0 {
+		l = p.Last[0]
+	}
+	pf, pl := Phonetic(f), Phonetic(l)
+	if pf == "" && pl == "" {
+		return keys
+	}
+	if p.DOB.IsZero() {
+		for d := firstDecade; d <= lastDecade; d++ {
+			keys = append(keys, p.nameKey(pf, pl, strconv.Itoa(d))...)
+		}
+	} else {
+		y := p.DOB.Year()
+		keys = append(keys, p.nameKey(pf, pl, "-")...)
+		switch y % 10 {
+		case 0:
+			keys = append(keys, p.nameKey(pf, pl, strconv.Itoa(y/10-1))...)
+		case 9:
+			keys = append(keys, p.nameKey(pf, pl, strconv.Itoa(y/10+1))...)
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// phoneKey returns the last phoneKeyDigits digits of phone, or "" when it
+// has fewer.
+func phoneKey(phone string) string {
+	if d := phoneDigits(phone); len(d) >= phoneKeyDigits {
+		return d[len(d)-phoneKeyDigits:]
+	}
+	return ""
 }
 
 func phoneDigits(s string) string {

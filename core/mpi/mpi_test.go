@@ -270,14 +270,17 @@ func TestBlockingKeys(t *testing.T) {
 	a.PhoneNumber = "+233241234567"
 	a.ExternalIDs = map[string]string{"nin": "GHA-1"}
 	keys := mpi.BlockingKeys(a)
-	assert.Equal(t, []string{"n:k5:m52", "p:41234567", "x:nin=GHA-1", "y:k5:1990:m", "y:m52:1990:k"}, keys)
+	assert.Equal(t, []string{"n:k5:m52:199", "p:41234567", "x:nin=GHA-1", "y:k5:1990:m", "y:m52:1990:k"}, keys)
+	assert.Equal(t, []string{"n:k5:m52:-", "n:k5:m52:198", "n:k5:m52:199", "p:41234567", "x:nin=GHA-1", "y:k5:1990:m", "y:m52:1990:k"},
+		mpi.Prepare(a).MatchKeys(a.PhoneNumber), "the record's keys, the undated records, and the decade before 1990")
 
+	// share: matching y (its MatchKeys) reads x (filed under BlockingKeys).
 	share := func(x, y mpi.Record) bool {
 		kx := map[string]bool{}
 		for _, k := range mpi.BlockingKeys(x) {
 			kx[k] = true
 		}
-		for _, k := range mpi.BlockingKeys(y) {
+		for _, k := range mpi.Prepare(y).MatchKeys(y.PhoneNumber) {
 			if kx[k] {
 				return true
 			}
@@ -289,6 +292,11 @@ func TestBlockingKeys(t *testing.T) {
 	assert.True(t, share(b, rec("Kouamé", "Mensah", day(1991, 5, 3), mpi.Male)), "variant and wrong year")
 	assert.True(t, share(b, rec("Kwame", "Mensha", day(1990, 5, 3), mpi.Male)), "typo")
 	assert.False(t, share(b, rec("Ama", "Owusu", day(1990, 5, 3), mpi.Female)))
+	assert.True(t, share(b, rec("Kwame", "Mensha", day(1989, 12, 30), mpi.Male)), "a year apart, across a decade")
+	assert.True(t, share(rec("Kwame", "Mensha", day(1989, 12, 30), mpi.Male), b), "and the other way round")
+	assert.True(t, share(b, rec("Kwame", "Mensah", time.Time{}, mpi.Male)), "no birth date reads every decade")
+	assert.True(t, share(rec("Kwame", "Mensah", time.Time{}, mpi.Male), b), "a dated record reads the undated ones")
+	assert.False(t, share(b, rec("Kwame", "Mensah", day(1960, 5, 3), mpi.Male)), "namesakes thirty years apart")
 	assert.Equal(t, "s2", mpi.Phonetic("sisay"))
 	assert.Equal(t, mpi.Phonetic("cisse"), mpi.Phonetic("sisse"))
 }

@@ -51,6 +51,10 @@ type Profile struct {
 	Region      string
 	District    string
 	External    map[string]string
+	// Phone is the subscriber part (last eight digits) of the phone number,
+	// "" when unknown: not scored, but it corroborates (see
+	// Match.Uncorroborated).
+	Phone string
 }
 
 // Prepare builds r's matching profile.
@@ -58,7 +62,7 @@ func Prepare(r Record) Profile {
 	p := Profile{
 		First: CanonicalTokens(r.FirstName), Last: CanonicalTokens(r.LastName),
 		Gender: r.Gender, Region: strings.ToUpper(r.RegionCode), District: FoldArea(r.District),
-		External: r.ExternalIDs,
+		External: r.ExternalIDs, Phone: phoneKey(r.PhoneNumber),
 	}
 	if !r.DateOfBirth.IsZero() {
 		p.DOB = Date(r.DateOfBirth)
@@ -71,6 +75,12 @@ func Prepare(r Record) Profile {
 type Match struct {
 	Score         float64  // 0–1
 	MatchedFields []string // e.g. first_name, last_name_fuzzy, date_of_birth, name_swapped
+	// Uncorroborated is true when one record has a birth date and the
+	// other not, and neither an external id nor the phone number agrees:
+	// the score, renormalised without the birth date, cannot tell a
+	// namesake of another age from the same person, so Bands.Decide
+	// treats such a match as probable at most.
+	Uncorroborated bool
 }
 
 // Score compares two prepared records with weights w (§4.5). Each attribute
@@ -135,12 +145,15 @@ func Score(a, b Profile, w Weights) Match {
 		}
 		add(w.Area, s)
 	}
+	extSame := false
 	if s, ok := externalSim(a.External, b.External); ok {
 		add(w.ExternalID, s)
 		if s == 1 {
+			extSame = true
 			m.MatchedFields = append(m.MatchedFields, "external_id")
 		}
 	}
+	m.Uncorroborated = a.DOB.IsZero() != b.DOB.IsZero() && !extSame && (a.Phone == "" || a.Phone != b.Phone)
 	if total > 0 {
 		m.Score = sum / total
 	}
@@ -174,6 +187,9 @@ func nameSim(a, b []string, aj, bj string) float64 {
 		return 1
 	}
 	best := JaroWinkler(aj, bj)
+	if len(a) == 1 && len(b) == 1 {
+		return wordSim(a[0], b[0], best)
+	}
 	short, long := a, b
 	if len(short) > len(long) {
 		short, long = long, short
@@ -183,7 +199,7 @@ func nameSim(a, b []string, aj, bj string) float64 {
 		for _, x := range short {
 			m := 0.0
 			for _, y := range long {
-				m = max(m, JaroWinkler(x, y))
+				m = max(m, wordSim(x, y, JaroWinkler(x, y)))
 			}
 			s += m
 		}
@@ -192,6 +208,24 @@ func nameSim(a, b []string, aj, bj string) float64 {
 		best = max(best, s)
 	}
 	return best
+}
+
+// phoneticFloor is the least similarity of two words that sound alike
+// (same Phonetic code and first letter): a slip that keeps the sound
+// ("Efoa" for "Efua", "Omaar" for "Omar") weighs less than Jaro-Winkler
+// alone makes it on short names.
+const phoneticFloor = 0.95
+
+// wordSim is jw, the Jaro-Winkler of words x and y, raised to
+// phoneticFloor when they sound alike.
+func wordSim(x, y string, jw float64) float64 {
+	if jw >= phoneticFloor || x == "" || y == "" || x[0] != y[0] {
+		return jw
+	}
+	if Phonetic(x) == Phonetic(y) {
+		return phoneticFloor
+	}
+	return jw
 }
 
 func dobSim(a, b time.Time) float64 {
@@ -267,6 +301,16 @@ func (b Bands) Validate() error {
 		return errors.New("linkage thresholds must satisfy possible ≤ probable ≤ certain")
 	}
 	return nil
+}
+
+// Decide returns the band of a match: Classify of its score, except that
+// an uncorroborated match (Match.Uncorroborated) is at most probable.
+func (b Bands) Decide(m Match) Band {
+	band := b.Classify(m.Score)
+	if band == BandCertain && m.Uncorroborated {
+		return BandProbable
+	}
+	return band
 }
 
 // Classify returns the band of score.

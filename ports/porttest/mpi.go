@@ -2,6 +2,8 @@ package porttest
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,6 +103,200 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 		assert.Equal(t, a.MPIID, got.MPIID)
 		_, err = s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtDHIS2, "nope")
 		assert.True(t, fault.Is(err, fault.NotFound))
+	})
+
+	t.Run("BulkBlockedRecordsAndCreateRecords", func(t *testing.T) {
+		s := fresh(t)
+		bulk, ok := s.Records.(ports.MPIBulkStore)
+		if !ok {
+			t.Skip("the store has no bulk capability")
+		}
+		require.NoError(t, bulk.CreateRecords(ctx, nil), "an empty batch is a no-op")
+		a := mpiRecord("SN-DKR-26-BBBBBBB1", "Fatou", "Diallo")
+		b := mpiRecord("SN-DKR-26-BBBBBBB2", "Awa", "Sow")
+		b.PhoneNumber, b.ExternalIDs = "+221770000002", map[string]string{mpi.ExtNIN: "SN-2"}
+		merged := mpiRecord("SN-DKR-26-BBBBBBB3", "Fatou", "Diallo")
+		merged.Status, merged.MergedInto, merged.ExternalIDs = mpi.StatusMerged, a.MPIID, nil
+		other := mpiRecord("SN-DKR-26-BBBBBBB4", "Fatou", "Diallo")
+		other.ProgrammeID, other.ExternalIDs = "prog_b", nil
+		require.NoError(t, bulk.CreateRecords(ctx, []mpi.Record{a, b, merged, other}))
+
+		got, err := s.Records.Record(ctx, "prog_a", a.MPIID)
+		require.NoError(t, err)
+		assert.Equal(t, normRecord(a), normRecord(got), "a bulk-created record reads back whole")
+		got, err = s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtNIN, "SN-2")
+		require.NoError(t, err)
+		assert.Equal(t, b.MPIID, got.MPIID, "external ids are indexed")
+
+		keys := mpi.BlockingKeys(a)
+		byKey, recs, err := bulk.BlockedRecords(ctx, "prog_a", append(keys, "n:none:none:-"))
+		require.NoError(t, err)
+		for _, k := range keys {
+			if k[0] == 'x' {
+				continue // a's NIN is its own
+			}
+			assert.Equal(t, []string{a.MPIID}, byKey[k], "key %s: the active record of prog_a only, not merged, not prog_b", k)
+		}
+		assert.NotContains(t, byKey, "n:none:none:-", "keys nobody holds are absent")
+		require.Len(t, recs, 1)
+		assert.Equal(t, a.MPIID, recs[0].MPIID)
+		assert.Equal(t, a.FirstName, recs[0].FirstName)
+		assert.Equal(t, a.DateOfBirth, recs[0].DateOfBirth)
+		assert.Equal(t, a.PhoneNumber, recs[0].PhoneNumber)
+		assert.Equal(t, a.ExternalIDs, recs[0].ExternalIDs)
+		assert.Equal(t, mpi.StatusActive, recs[0].Status)
+		assert.Nil(t, recs[0].Programmes, "only what linkage reads")
+
+		byKey, recs, err = bulk.BlockedRecords(ctx, "prog_a", nil)
+		require.NoError(t, err)
+		assert.Empty(t, byKey)
+		assert.Empty(t, recs)
+
+		// Many keys and records at once (over one statement's batch).
+		var many []mpi.Record
+		var allKeys []string
+		for i := range 2100 {
+			r := mpiRecord(fmt.Sprintf("SN-DKR-26-C%07d", i), fmt.Sprintf("Name%c%c", 'a'+i%26, 'a'+(i/26)%26), "Diallo")
+			r.ExternalIDs, r.PhoneNumber = nil, fmt.Sprintf("+2217%08d", i)
+			many = append(many, r)
+			allKeys = append(allKeys, "p:"+fmt.Sprintf("%08d", i))
+		}
+		require.NoError(t, bulk.CreateRecords(ctx, many))
+		byKey, recs, err = bulk.BlockedRecords(ctx, "prog_a", allKeys)
+		require.NoError(t, err)
+		assert.Len(t, byKey, 2100)
+		assert.Len(t, recs, 2100)
+
+		// All or nothing: a taken MPI id, or an external id another record
+		// holds, writes none of the batch.
+		c := mpiRecord("SN-DKR-26-BBBBBBB5", "Mariama", "Ba")
+		c.ExternalIDs = nil
+		err = bulk.CreateRecords(ctx, []mpi.Record{c, a})
+		fe, ok := fault.As(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, "mpi.id_taken", fe.Code)
+		_, err = s.Records.Record(ctx, "prog_a", c.MPIID)
+		assert.True(t, fault.Is(err, fault.NotFound), "nothing written")
+		d := mpiRecord("SN-DKR-26-BBBBBBB6", "Mariama", "Ba")
+		d.ExternalIDs = map[string]string{mpi.ExtNIN: "SN-2"}
+		err = bulk.CreateRecords(ctx, []mpi.Record{c, d})
+		fe, ok = fault.As(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, "mpi.external_id_taken", fe.Code)
+		_, err = s.Records.Record(ctx, "prog_a", c.MPIID)
+		assert.True(t, fault.Is(err, fault.NotFound), "nothing written")
+	})
+
+	t.Run("RegistryAcrossProgrammes", func(t *testing.T) {
+		s := fresh(t)
+		reg, ok := s.Records.(ports.MPIRegistryStore)
+		if !ok {
+			t.Skip("the store has no cross-programme reads")
+		}
+		stats, err := reg.RegistryStats(ctx, base)
+		require.NoError(t, err)
+		assert.Equal(t, ports.MPIStats{}, stats, "empty registry")
+
+		a := mpiRecord("SN-DKR-26-FFFFFFF1", "Fatou", "Diallo")
+		a.IsVerified, a.VerifiedBy = true, "pu_admin"
+		b := mpiRecord("SN-DKR-26-FFFFFFF2", "Awa", "Sow")
+		b.ExternalIDs, b.Links = nil, nil
+		c := mpiRecord("GH-ACC-26-FFFFFFF3", "Kofi", "Mensah")
+		c.ProgrammeID, c.CountryCode, c.ExternalIDs, c.Links = "prog_b", "GH", nil, nil
+		old := mpiRecord("SN-DKR-26-FFFFFFF4", "Awa", "Sow")
+		old.ExternalIDs, old.Links = nil, nil
+		old.Status, old.MergedInto, old.MergedAt = mpi.StatusMerged, b.MPIID, base.Add(time.Hour)
+		older := mpiRecord("SN-DKR-26-FFFFFFF5", "Awa", "Sow")
+		older.ExternalIDs, older.Links = nil, nil
+		older.Status, older.MergedInto, older.MergedAt = mpi.StatusMerged, b.MPIID, base.Add(-time.Hour)
+		for _, r := range []mpi.Record{a, b, c, old, older} {
+			require.NoError(t, s.Records.CreateRecord(ctx, r))
+		}
+		stats, err = reg.RegistryStats(ctx, base)
+		require.NoError(t, err)
+		assert.Equal(t, ports.MPIStats{TotalRecords: 3, VerifiedRecords: 1, LinkedRecords: 1, Programmes: 2, MergesSince: 1}, stats)
+
+		all, total, err := reg.AllRecords(ctx, ports.MPIAdminFilter{})
+		require.NoError(t, err)
+		assert.Equal(t, 5, total)
+		assert.Equal(t, []string{c.MPIID, a.MPIID, b.MPIID, old.MPIID, older.MPIID}, mpiIDs(all), "every programme, by MPI id")
+		yes, no := true, false
+		all, total, err = reg.AllRecords(ctx, ports.MPIAdminFilter{Verified: &yes})
+		require.NoError(t, err)
+		assert.Equal(t, 1, total)
+		assert.Equal(t, []string{a.MPIID}, mpiIDs(all))
+		_, total, err = reg.AllRecords(ctx, ports.MPIAdminFilter{Verified: &no})
+		require.NoError(t, err)
+		assert.Equal(t, 4, total)
+		all, total, err = reg.AllRecords(ctx, ports.MPIAdminFilter{CountryCode: "GH"})
+		require.NoError(t, err)
+		assert.Equal(t, 1, total)
+		assert.Equal(t, "prog_b", all[0].ProgrammeID)
+		all, total, err = reg.AllRecords(ctx, ports.MPIAdminFilter{Name: "KOFI mensah"})
+		require.NoError(t, err)
+		assert.Equal(t, 1, total)
+		assert.Equal(t, []string{c.MPIID}, mpiIDs(all), "name words, any programme")
+		all, total, err = reg.AllRecords(ctx, ports.MPIAdminFilter{ProgrammeID: "prog_a", Limit: 2, Offset: 1})
+		require.NoError(t, err)
+		assert.Equal(t, 4, total)
+		assert.Equal(t, []string{b.MPIID, old.MPIID}, mpiIDs(all))
+	})
+
+	t.Run("ConcurrentUpdatesLoseNothing", func(t *testing.T) {
+		s := fresh(t)
+		r := mpiRecord("SN-DKR-26-DDDDDDD1", "Fatou", "Diallo")
+		r.Programmes = nil
+		require.NoError(t, s.Records.CreateRecord(ctx, r))
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = s.Records.UpdateRecord(ctx, "prog_a", r.MPIID, func(r *mpi.Record) error {
+					r.Programmes = append(r.Programmes, mpi.ProgrammeLink{ProgrammeType: fmt.Sprintf("p%d", i), LinkedAt: base, Active: true})
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+		got, err := s.Records.Record(ctx, "prog_a", r.MPIID)
+		require.NoError(t, err)
+		assert.Len(t, got.Programmes, n, "every concurrent update kept")
+	})
+
+	t.Run("ConcurrentCreatesOneExternalID", func(t *testing.T) {
+		s := fresh(t)
+		const n = 6
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := mpiRecord(fmt.Sprintf("SN-DKR-26-EEEEEEE%d", i), "Fatou", "Diallo")
+				r.ExternalIDs = map[string]string{mpi.ExtNIN: "SN-RACE"}
+				errs[i] = s.Records.CreateRecord(ctx, r)
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+				continue
+			}
+			fe, isF := fault.As(err)
+			require.True(t, isF, "%v", err)
+			assert.Equal(t, "mpi.external_id_taken", fe.Code)
+		}
+		assert.Equal(t, 1, ok, "exactly one record holds the NIN")
+		_, err := s.Records.RecordByExternalID(ctx, "prog_a", mpi.ExtNIN, "SN-RACE")
+		require.NoError(t, err)
 	})
 
 	t.Run("CandidatesByBlockingKey", func(t *testing.T) {
