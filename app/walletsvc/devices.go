@@ -123,6 +123,9 @@ func (s *Service) Bundle(ctx context.Context, programme, passID, deviceToken, al
 	if err != nil {
 		return BundleOut{}, err
 	}
+	if !offline.ValidPassID(passID) {
+		return BundleOut{}, errPassNotFound
+	}
 	p, err := s.st.Passes.PassByPassID(ctx, passID)
 	if fault.Is(err, fault.NotFound) || err == nil && p.Programme != programme {
 		return BundleOut{}, errPassNotFound
