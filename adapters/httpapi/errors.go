@@ -75,7 +75,23 @@ func fail(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(fe.RetryAfterSeconds))
 	}
 	if v1 {
-		c.AbortWithStatusJSON(status, v1Error{Detail: msg, Code: code, Field: fe.Field})
+		if len(fe.Extra) == 0 || status >= http.StatusInternalServerError {
+			c.AbortWithStatusJSON(status, v1Error{Detail: msg, Code: code, Field: fe.Field})
+			return
+		}
+		// Extra details (e.g. a 402's expected_cost_fcfa and balance_fcfa)
+		// sit beside detail/code/field and never replace them.
+		body := make(map[string]any, len(fe.Extra)+3)
+		for k, v := range fe.Extra {
+			body[k] = v
+		}
+		body["detail"], body["code"] = msg, code
+		if fe.Field != "" {
+			body["field"] = fe.Field
+		} else {
+			delete(body, "field")
+		}
+		c.AbortWithStatusJSON(status, body)
 		return
 	}
 	body := make(map[string]any, len(fe.Extra)+3)

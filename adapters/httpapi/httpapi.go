@@ -17,8 +17,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kente-gov/kente/app/auditsvc"
+	"github.com/kente-gov/kente/app/billingsvc"
+	"github.com/kente-gov/kente/app/billingv1svc"
+	"github.com/kente-gov/kente/app/campaignsvc"
+	"github.com/kente-gov/kente/app/chatsvc"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/mpisvc"
 	"github.com/kente-gov/kente/app/passkeysvc"
+	"github.com/kente-gov/kente/app/programmesvc"
+	"github.com/kente-gov/kente/app/tiersvc"
+	"github.com/kente-gov/kente/app/walletsvc"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/ports"
 )
@@ -84,6 +92,33 @@ type Deps struct {
 	// Audit lists and verifies the audit log. Optional: without it the
 	// audit routes answer 503.
 	Audit *auditsvc.Service
+	// Programmes runs the Oomus accounts (/api/v1 auth and admin
+	// programmes). Optional: without it those routes answer 503.
+	Programmes *programmesvc.Service
+	// Tiers runs pricing, usage, trials and the rate limits of every
+	// authenticated route. Optional: without it the tier routes answer 503
+	// and requests are not rate-limited.
+	Tiers *tiersvc.Service
+	// Billing runs Paystack checkouts and webhooks. Optional: without it the
+	// payment routes answer 503.
+	Billing *billingsvc.Service
+	// MPI runs the Oomus master patient index and the Health Trust Score.
+	// Optional: without it the /api/v1/mpi routes answer 503.
+	MPI *mpisvc.Service
+	// Wallet runs the Sovereign Wallet (/api/v1/wallet). Optional: without
+	// it the wallet routes answer 503.
+	Wallet *walletsvc.Service
+	// BillingV1 runs the Oomus plans, balance, ledger, recharges, modules
+	// and invoices. Optional: without it the /api/v1 billing routes answer
+	// 503.
+	BillingV1 *billingv1svc.Service
+	// Campaigns runs the Oomus campaigns, card-generation jobs, card
+	// verification and distribution events. Optional: without it those
+	// routes answer 503.
+	Campaigns *campaignsvc.Service
+	// Chat runs conversations, streaming chat, memories, agents and
+	// folders. Optional: without it those routes answer 503.
+	Chat *chatsvc.Service
 	// Ready are pinged by /readyz.
 	Ready []ports.Pinger
 	// Logger receives the access log and 5xx causes; discarded when nil.
@@ -130,6 +165,20 @@ type server struct {
 	openapi []byte
 
 	passkeys *passkeysvc.Service // nil: the passkey routes answer 503
+
+	programmes *programmesvc.Service // nil: the /api/v1 account routes answer 503
+
+	tiers   *tiersvc.Service    // nil: tier routes answer 503; no rate limits
+	billing *billingsvc.Service // nil: payment routes answer 503
+
+	mpi *mpisvc.Service // nil: the /api/v1/mpi routes answer 503
+
+	wallet *walletsvc.Service // nil: the wallet routes answer 503
+
+	billingV1 *billingv1svc.Service // nil: the /api/v1 billing routes answer 503
+	chat      *chatsvc.Service      // nil: the chat routes answer 503
+
+	campaigns *campaignsvc.Service // nil: the campaign routes answer 503
 }
 
 func newEngine(d Deps, o Options) (*gin.Engine, error) {
@@ -156,6 +205,13 @@ func newEngine(d Deps, o Options) (*gin.Engine, error) {
 	}
 	s := &server{id: d.Identity, audit: d.Audit, ready: d.Ready, log: d.Logger, metrics: d.Metrics, opts: o, openapi: doc}
 	s.passkeys = d.Passkeys
+	s.programmes = d.Programmes
+	s.tiers, s.billing = d.Tiers, d.Billing
+	s.mpi = d.MPI
+	s.wallet = d.Wallet
+	s.billingV1 = d.BillingV1
+	s.chat = d.Chat
+	s.campaigns = d.Campaigns
 
 	if gin.Mode() != gin.ReleaseMode {
 		gin.SetMode(gin.ReleaseMode) // atomic; silences gin's debug route printing
@@ -201,6 +257,14 @@ func registerAll(r *router, s *server) {
 	registerIdentity(r, s)
 	registerPasskeys(r, s)
 	registerAudit(r, s)
+	registerProgramme(r, s)
+	registerTiers(r, s)
+	registerBilling(r, s)
+	registerMPI(r, s)
+	registerWallet(r, s)
+	registerBillingV1(r, s)
+	registerChat(r, s)
+	registerCampaigns(r, s)
 }
 
 // router registers routes on the engine (when there is one) and records them
@@ -214,14 +278,21 @@ type router struct {
 // handle registers h at method and path behind the guard for level. Routes
 // taking a body (POST, PUT, PATCH) require a JSON Content-Type when the body
 // is not empty.
-func (r *router) handle(method, path string, level identity.Level, h gin.HandlerFunc) {
+//
+// Every authenticated route is rate-limited per user (ratelimit.go); pass
+// sendsMessage for a route that sends a message to a model.
+func (r *router) handle(method, path string, level identity.Level, h gin.HandlerFunc, opts ...limitOpt) {
 	r.routes = append(r.routes, Route{Method: method, Path: path, Level: level})
 	if r.g == nil {
 		return
 	}
 	chain := make([]gin.HandlerFunc, 0, 4)
 	if level != identity.Public {
-		chain = append(chain, authenticate(r.s.id), require(level))
+		var cfg limitConfig
+		for _, o := range opts {
+			o(&cfg)
+		}
+		chain = append(chain, authenticate(r.s.id), require(level), r.s.rateLimit(cfg))
 	}
 	switch method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:

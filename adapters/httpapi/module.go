@@ -8,8 +8,16 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/kente-gov/kente/app/auditsvc"
+	"github.com/kente-gov/kente/app/billingsvc"
+	"github.com/kente-gov/kente/app/billingv1svc"
+	"github.com/kente-gov/kente/app/campaignsvc"
+	"github.com/kente-gov/kente/app/chatsvc"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/mpisvc"
 	"github.com/kente-gov/kente/app/passkeysvc"
+	"github.com/kente-gov/kente/app/programmesvc"
+	"github.com/kente-gov/kente/app/tiersvc"
+	"github.com/kente-gov/kente/app/walletsvc"
 	"github.com/kente-gov/kente/ports"
 )
 
@@ -31,9 +39,24 @@ type FxParams struct {
 	Options  Options
 
 	Passkeys *passkeysvc.Service `optional:"true"`
+
+	Programmes *programmesvc.Service `optional:"true"`
+
+	Tiers   *tiersvc.Service    `optional:"true"`
+	Billing *billingsvc.Service `optional:"true"`
+
+	MPI *mpisvc.Service `optional:"true"`
+
+	Wallet *walletsvc.Service `optional:"true"`
+
+	BillingV1 *billingv1svc.Service `optional:"true"`
+
+	Chat *chatsvc.Service `optional:"true"`
+
+	Campaigns *campaignsvc.Service `optional:"true"`
 }
 
 // NewFromFx adapts New to fx.
 func NewFromFx(p FxParams) (http.Handler, error) {
-	return New(Deps{Identity: p.Identity, Passkeys: p.Passkeys, Audit: p.Audit, Ready: p.Ready, Logger: p.Logger, Metrics: p.Metrics}, p.Options)
+	return New(Deps{Identity: p.Identity, Passkeys: p.Passkeys, Programmes: p.Programmes, Tiers: p.Tiers, Billing: p.Billing, MPI: p.MPI, Wallet: p.Wallet, BillingV1: p.BillingV1, Chat: p.Chat, Campaigns: p.Campaigns, Audit: p.Audit, Ready: p.Ready, Logger: p.Logger, Metrics: p.Metrics}, p.Options)
 }

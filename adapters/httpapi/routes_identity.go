@@ -152,7 +152,9 @@ func (s *server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, loginResponse{Token: out.Token, User: toAuthUser(out.User)})
+	user := toAuthUser(out.User)
+	user.Tier = s.effectiveTier(c.Request.Context(), out.User)
+	c.JSON(http.StatusOK, loginResponse{Token: out.Token, User: user})
 }
 
 func (s *server) logout(c *gin.Context) {
@@ -173,7 +175,7 @@ func (s *server) profile(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, profileResponse{User: profileUser{
 		ID: u.ID, Email: u.Email, FullName: u.FullName, Department: u.Department,
-		Tier: u.Tier, Role: string(u.Role), ReferralCode: u.ReferralCode,
+		Tier: s.effectiveTier(c.Request.Context(), u), Role: string(u.Role), ReferralCode: u.ReferralCode,
 		TwoFactorEnabled: u.TOTPEnabled,
 		CreatedAt:        timestamp(u.CreatedAt),
 	}})

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kente-gov/kente/adapters/llm"
 	"github.com/kente-gov/kente/adapters/webauthn"
 	"github.com/kente-gov/kente/core/identity"
+	"github.com/kente-gov/kente/core/tier"
 )
 
 // Profiles.
@@ -54,6 +56,12 @@ type Config struct {
 	// SessionCacheTTL is how long an authenticated token is trusted without
 	// a database read; 0 disables. KENTE_SESSION_CACHE_TTL.
 	SessionCacheTTL time.Duration
+	// JWTAccessTTL is an /api/v1 access token's lifetime.
+	// KENTE_JWT_ACCESS_TTL.
+	JWTAccessTTL time.Duration
+	// RefreshTTL is an /api/v1 refresh token's (and session's) lifetime.
+	// KENTE_REFRESH_TTL.
+	RefreshTTL time.Duration
 	// Hash is the Argon2id cost of access-code hashes.
 	// KENTE_HASH_MEMORY_KIB, KENTE_HASH_TIME.
 	Hash identity.HashParams
@@ -66,6 +74,20 @@ type Config struct {
 	// taken from a request's Host header; the production profile requires
 	// the id and origins to be set.
 	WebAuthn webauthn.Config
+	// PaystackBaseURL is the Paystack API root. KENTE_PAYSTACK_BASE_URL.
+	PaystackBaseURL string
+	// TiersFile, when set, is a JSON file of plan overrides (prices,
+	// limits, features, the model catalogue, trial and grace days, the
+	// general request limit) applied over tier.DefaultCatalog() into Tiers.
+	// KENTE_TIERS_FILE.
+	TiersFile string
+	// Tiers is the validated plan data.
+	Tiers tier.Catalog
+	// LLM chooses the chat model adapter: KENTE_LLM_PROVIDER
+	// (offline|openai|anthropic), KENTE_LLM_BASE_URL, KENTE_LLM_API_KEY
+	// (a secret, optional, never generated), KENTE_LLM_MODEL_MAP (compact
+	// "id=upstream[|window],…" or a .json file), KENTE_LLM_TIMEOUT.
+	LLM llm.Config
 
 	Secrets Secrets
 }
@@ -80,6 +102,22 @@ type Secrets struct {
 	// BootstrapSecret allows creating the first super admin once.
 	// KENTE_BOOTSTRAP_SECRET. Optional in production (bootstrap is then off).
 	BootstrapSecret string
+	// PaystackSecretKey authenticates Paystack calls and webhooks.
+	// KENTE_PAYSTACK_SECRET_KEY. Optional in every profile and never
+	// generated: without it the payment endpoints answer 503.
+	PaystackSecretKey string
+	// WalletHMACKey signs Sovereign Wallet QR payloads (its UTF-8 bytes) and
+	// seals device secrets and signing keys at rest. KENTE_WALLET_HMAC_KEY.
+	// Required.
+	WalletHMACKey string
+	// InvoiceHMACKey signs Oomus invoices (HMAC-SHA256 over §7.5's
+	// invoice_id:invoice_number:total_fcfa:billing_period).
+	// KENTE_INVOICE_HMAC_KEY. Required.
+	InvoiceHMACKey string
+	// CardHMACKey keys the Oomus card QR tokens (HMAC-SHA256 over
+	// mpi_id|prefix|card_code, §15.15) and signs offline registries.
+	// KENTE_CARD_HMAC_KEY. Required.
+	CardHMACKey string
 }
 
 // secretSpec describes one secret for loading and generation.
@@ -93,6 +131,9 @@ var secretSpecs = []secretSpec{
 	{"KENTE_CODE_PEPPER", true, func(s *Secrets) *string { return &s.CodePepper }},
 	{"KENTE_JWT_SECRET", true, func(s *Secrets) *string { return &s.JWTSecret }},
 	{"KENTE_BOOTSTRAP_SECRET", false, func(s *Secrets) *string { return &s.BootstrapSecret }},
+	{"KENTE_WALLET_HMAC_KEY", true, func(s *Secrets) *string { return &s.WalletHMACKey }},
+	{"KENTE_INVOICE_HMAC_KEY", true, func(s *Secrets) *string { return &s.InvoiceHMACKey }},
+	{"KENTE_CARD_HMAC_KEY", true, func(s *Secrets) *string { return &s.CardHMACKey }},
 }
 
 // MinSecretLen is the shortest secret accepted.
@@ -102,6 +143,8 @@ const MinSecretLen = 32
 func Defaults() Config {
 	return Config{
 		Profile:         ProfileDev,
+		PaystackBaseURL: DefaultPaystackBaseURL,
+		Tiers:           tier.DefaultCatalog(),
 		Addr:            "127.0.0.1:8080",
 		DatabaseURL:     "sqlite://kente.db",
 		AutoMigrate:     true,
@@ -111,12 +154,15 @@ func Defaults() Config {
 		BodyLimit:       1 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		SessionCacheTTL: 2 * time.Second,
+		JWTAccessTTL:    30 * time.Minute,
+		RefreshTTL:      720 * time.Hour,
 		Hash:            identity.DefaultHashParams,
 		WebAuthn: webauthn.Config{
 			RPID:    "localhost",
 			RPName:  "AskOzzy",
 			Origins: []string{"http://localhost:8080", "http://127.0.0.1:8080"},
 		},
+		LLM: llm.Defaults(),
 	}
 }
 
@@ -243,6 +289,8 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	duration("KENTE_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	duration("KENTE_SESSION_CACHE_TTL", &c.SessionCacheTTL)
+	duration("KENTE_JWT_ACCESS_TTL", &c.JWTAccessTTL)
+	duration("KENTE_REFRESH_TTL", &c.RefreshTTL)
 	uint32Var := func(key string, dst *uint32) {
 		parse(key, func(v string) error {
 			n, err := strconv.ParseUint(v, 10, 32)
@@ -255,6 +303,11 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	uint32Var("KENTE_HASH_MEMORY_KIB", &c.Hash.MemoryKiB)
 	uint32Var("KENTE_HASH_TIME", &c.Hash.Time)
+	for _, err := range loadLLM(getenv, &c.LLM) {
+		key, _, _ := strings.Cut(err.Error(), ":")
+		errs = append(errs, err)
+		badKeys[key] = true
+	}
 
 	for _, s := range secretSpecs {
 		if v, ok := getenv(s.env); ok && v != "" {
@@ -262,6 +315,7 @@ func Load(getenv Getenv) (Config, error) {
 		}
 	}
 
+	errs = append(errs, c.loadTiers(getenv)...)
 	for _, err := range c.validate() {
 		key, _, _ := strings.Cut(err.Error(), ":")
 		if !badKeys[key] { // one line per field: a parse error already named it
@@ -311,6 +365,12 @@ func (c Config) validate() []error {
 	if c.SessionCacheTTL < 0 || c.SessionCacheTTL > time.Minute {
 		bad("KENTE_SESSION_CACHE_TTL", "must be between 0s and 1m")
 	}
+	if c.JWTAccessTTL < time.Minute || c.JWTAccessTTL > 24*time.Hour {
+		bad("KENTE_JWT_ACCESS_TTL", "must be between 1m and 24h")
+	}
+	if c.RefreshTTL < c.JWTAccessTTL || c.RefreshTTL > 8760*time.Hour {
+		bad("KENTE_REFRESH_TTL", "must be at least KENTE_JWT_ACCESS_TTL and at most 8760h")
+	}
 	if err := c.Hash.Validate(); err != nil {
 		bad("KENTE_HASH_MEMORY_KIB/KENTE_HASH_TIME", err.Error())
 	}
@@ -322,6 +382,9 @@ func (c Config) validate() []error {
 	}
 	if len(c.WebAuthn.Origins) == 0 {
 		bad("KENTE_WEBAUTHN_ORIGINS", "must name at least one origin, like https://askozzy.gov.gh")
+	}
+	if err := c.LLM.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	for _, s := range secretSpecs {
 		if v := *s.field(&c.Secrets); v != "" && len(v) < MinSecretLen {

@@ -19,13 +19,20 @@ import (
 	"go.uber.org/fx/fxevent"
 
 	"github.com/kente-gov/kente/adapters/httpapi"
+	"github.com/kente-gov/kente/adapters/jwtauth"
 	"github.com/kente-gov/kente/adapters/redisstore"
 	"github.com/kente-gov/kente/adapters/sqlstore"
 	"github.com/kente-gov/kente/adapters/webauthn"
 	"github.com/kente-gov/kente/app/auditsvc"
 	"github.com/kente-gov/kente/app/config"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/jobsvc"
+	"github.com/kente-gov/kente/app/mpisvc"
 	"github.com/kente-gov/kente/app/passkeysvc"
+	"github.com/kente-gov/kente/app/programmesvc"
+	"github.com/kente-gov/kente/app/walletsvc"
+	"github.com/kente-gov/kente/core/fault"
+	"github.com/kente-gov/kente/core/job"
 	"github.com/kente-gov/kente/ports"
 )
 
@@ -86,17 +93,35 @@ func OptionsFor(profile string, cfg config.Config, logger *slog.Logger) fx.Optio
 			newAudit,
 			fx.Annotate(newRelyingParty, fx.As(new(ports.Passkeys))),
 			newPasskeys,
+			newTiers,
+			newBilling,
+			fx.Annotate(newAccessTokens, fx.As(new(ports.AccessTokens))),
+			newProgrammes,
+			newMPI,
+			fx.Annotate(newMPIRecomputeJob, fx.ResultTags(`group:"job_handlers"`)),
+			newBillingV1,
+			newCampaigns,
+			fx.Annotate(newCampaignJob, fx.ResultTags(`group:"job_handlers"`)),
+			newWallet,
+			newChat,
 			newHTTPServer,
 		),
 		sqlstore.Module,
 		httpapi.Module,
-		fx.Invoke(func(*http.Server) {}),
+		fx.Provide(newJobRunner),
+		fx.Invoke(func(*http.Server, *jobsvc.Runner) {}),
+		// The wallet is optional in httpapi; building it here makes a wiring
+		// gap fail start-up instead of turning the wallet routes into 503s.
+		fx.Invoke(func(*walletsvc.Service) {}),
 	}
 	if profile == ProfileCluster {
 		opts = append(opts, fx.Provide(
 			newRedis,
 			fx.Annotate(func(db *redisstore.DB) ports.Pinger { return db }, fx.ResultTags(`group:"ready"`)),
+			fx.Annotate(redisstore.NewRateLimitStore, fx.As(new(ports.RateLimitStore))),
 		))
+	} else {
+		opts = append(opts, fx.Provide(newMemoryLimits))
 	}
 	return fx.Options(opts...)
 }
@@ -140,6 +165,88 @@ func newRelyingParty(cfg config.Config) (*webauthn.RelyingParty, error) {
 func newPasskeys(users ports.UserStore, passkeys ports.PasskeyStore, challenges ports.ChallengeStore, rp ports.Passkeys,
 	id *identitysvc.Service, audit *auditsvc.Service, tx ports.Tx, log *slog.Logger) *passkeysvc.Service {
 	return passkeysvc.New(users, passkeys, challenges, rp, id, audit, tx, ports.SystemClock{}, rand.Reader, log)
+}
+
+// newAccessTokens is the /api/v1 JWT codec keyed by KENTE_JWT_SECRET.
+func newAccessTokens(cfg config.Config) (*jwtauth.Codec, error) {
+	return jwtauth.New([]byte(cfg.Secrets.JWTSecret), "", "")
+}
+
+type programmesIn struct {
+	fx.In
+	Config     config.Config
+	Programmes ports.ProgrammeStore
+	Users      ports.ProgrammeUserStore
+	Sessions   ports.RefreshTokenStore
+	Modules    ports.ModuleChecker
+	Tokens     ports.AccessTokens
+	Tx         ports.Tx
+	Counters   ports.Counters
+	Audit      *auditsvc.Service
+	Log        *slog.Logger
+}
+
+// newProgrammes builds the Oomus account service.
+func newProgrammes(in programmesIn) *programmesvc.Service {
+	return programmesvc.New(programmesvc.Deps{
+		Programmes: in.Programmes, Users: in.Users, Sessions: in.Sessions, Modules: in.Modules, Tokens: in.Tokens,
+		Tx: in.Tx, Counters: in.Counters, Audit: in.Audit, Clock: ports.SystemClock{}, Rand: rand.Reader, Log: in.Log,
+	}, programmesvc.Options{
+		Pepper:     []byte(in.Config.Secrets.CodePepper),
+		Hash:       in.Config.Hash,
+		AccessTTL:  in.Config.JWTAccessTTL,
+		RefreshTTL: in.Config.RefreshTTL,
+	})
+}
+
+type walletIn struct {
+	fx.In
+	Config  config.Config
+	Passes  ports.PassStore
+	Devices ports.DeviceStore
+	Syncs   ports.SyncStore
+	Keys    ports.SigningKeyStore
+	Audit   *auditsvc.Service
+	Log     *slog.Logger
+}
+
+// newWallet builds the Sovereign Wallet service keyed by
+// KENTE_WALLET_HMAC_KEY. Without the key (a hand-built config that skipped
+// ResolveSecrets) there is no service and the wallet routes answer 503; a
+// key shorter than 32 bytes is a start-up error.
+func newWallet(in walletIn) (*walletsvc.Service, error) {
+	if in.Config.Secrets.WalletHMACKey == "" {
+		in.Log.Warn("KENTE_WALLET_HMAC_KEY is not set: the wallet routes answer 503")
+		return nil, nil
+	}
+	svc, err := walletsvc.New(walletsvc.Stores{Passes: in.Passes, Devices: in.Devices, Syncs: in.Syncs, Keys: in.Keys},
+		in.Audit, ports.SystemClock{}, rand.Reader, []byte(in.Config.Secrets.WalletHMACKey), in.Log)
+	if err != nil {
+		return nil, fmt.Errorf("KENTE_WALLET_HMAC_KEY: %w", err)
+	}
+	return svc, nil
+}
+
+// newMPI builds the master patient index and trust score service with the
+// §4.5 weights and §15.13 bands; no programme requires a legal ID yet.
+// Card tokens are keyed by KENTE_CARD_HMAC_KEY; admin stats read the audit
+// log.
+func newMPI(records ports.MPIRecordStore, trust ports.TrustStore, tx ports.Tx, audit *auditsvc.Service, log ports.AuditLog, cfg config.Config) *mpisvc.Service {
+	mc := mpisvc.DefaultConfig()
+	mc.CardKey = []byte(cfg.Secrets.CardHMACKey)
+	return mpisvc.New(records, trust, tx, audit, nil, ports.SystemClock{}, rand.Reader, mc).WithAuditLog(log)
+}
+
+// newMPIRecomputeJob runs queued batch trust recomputes; a payload without
+// a programme id fails permanently instead of being retried.
+func newMPIRecomputeJob(svc *mpisvc.Service) jobsvc.Registration {
+	return jobsvc.Registration{Kind: mpisvc.RecomputeKind, Handler: func(ctx context.Context, j job.Job) error {
+		err := svc.RecomputeHandler(ctx, j)
+		if fault.Is(err, fault.Invalid) {
+			return jobsvc.Permanent(err)
+		}
+		return err
+	}}
 }
 
 func newRedis(lc fx.Lifecycle, cfg config.Config) (*redisstore.DB, error) {
@@ -186,6 +293,26 @@ func newHTTPServer(lc fx.Lifecycle, cfg config.Config, h http.Handler, log *slog
 		},
 	})
 	return srv
+}
+
+type jobRunnerIn struct {
+	fx.In
+	Queue    ports.JobQueue
+	Log      *slog.Logger
+	Handlers []jobsvc.Registration `group:"job_handlers"`
+}
+
+// newJobRunner runs the background jobs whose handlers the contexts provide
+// in the "job_handlers" group; it starts with the app and, at stop, lets
+// running jobs finish within the shutdown timeout.
+func newJobRunner(lc fx.Lifecycle, in jobRunnerIn) *jobsvc.Runner {
+	host, _ := os.Hostname()
+	r := jobsvc.New(in.Queue, ports.SystemClock{}, in.Log, jobsvc.Options{Worker: fmt.Sprintf("%s/%d", host, os.Getpid())}, in.Handlers...)
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error { r.Start(); return nil },
+		OnStop:  r.Stop,
+	})
+	return r
 }
 
 // NewLogger builds the process logger from cfg.

@@ -41,6 +41,9 @@ func testConfig(t *testing.T, databaseURL string) config.Config {
 		CodePepper:      strings.Repeat("p", 40),
 		JWTSecret:       strings.Repeat("j", 40),
 		BootstrapSecret: strings.Repeat("b", 40),
+		WalletHMACKey:   strings.Repeat("w", 40),
+		InvoiceHMACKey:  strings.Repeat("i", 40),
+		CardHMACKey:     strings.Repeat("c", 40),
 	}
 	return cfg
 }
@@ -55,11 +58,12 @@ type client struct {
 }
 
 // start builds the server for cfg through the real fx graph, serves its
-// handler on an httptest server, and stops both at cleanup.
-func start(t *testing.T, cfg config.Config) *client {
+// handler on an httptest server, and stops both at cleanup. populate are
+// extra fx.Populate targets (pointers to values of the graph).
+func start(t *testing.T, cfg config.Config, populate ...any) *client {
 	t.Helper()
 	var h http.Handler
-	app := fx.New(server.OptionsFor(server.ProfileOf(cfg), cfg, slog.New(slog.DiscardHandler)), fx.Populate(&h), fx.NopLogger)
+	app := fx.New(server.OptionsFor(server.ProfileOf(cfg), cfg, slog.New(slog.DiscardHandler)), fx.Populate(append([]any{&h}, populate...)...), fx.NopLogger)
 	require.NoError(t, app.Err())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

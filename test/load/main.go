@@ -35,7 +35,7 @@ import (
 )
 
 func main() {
-	scenario := flag.String("scenario", "profile", "what to measure: profile | attack | all")
+	scenario := flag.String("scenario", "profile", "what to measure: profile | attack | chat | all")
 	duration := flag.Duration("duration", 10*time.Second, "how long each measurement runs (at most 2m)")
 	conc := flag.Int("c", 32, "concurrent clients (at most 512)")
 	flag.Parse()
@@ -55,8 +55,13 @@ func run(scenario string, d time.Duration, conc int) error {
 		return profileScenario(d, conc)
 	case "attack":
 		return attackScenario()
+	case "chat":
+		return chatScenario(200)
 	case "all":
 		if err := profileScenario(d, conc); err != nil {
+			return err
+		}
+		if err := chatScenario(200); err != nil {
 			return err
 		}
 		return attackScenario()

@@ -3,6 +3,8 @@
 //	kente [serve]          start the server (default)
 //	kente migrate up       apply database migrations
 //	kente migrate status   list migrations and whether each is applied
+//	kente programme create --email E --name N --country SN [--admin] [--password-file F | --password P]
+//	                       create a programme and its first user (password from stdin by default)
 //	kente version          print the version
 package main
 
@@ -33,11 +35,11 @@ func run(args []string) error {
 		fmt.Println("kente", server.Version)
 		return nil
 	case "help", "--help", "-h":
-		fmt.Println("usage: kente [serve | migrate up|status | version]")
+		fmt.Println("usage: kente [serve | migrate up|status | programme create … | version]")
 		return nil
-	case "serve", "migrate":
+	case "serve", "migrate", "programme":
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, programme or version)", cmd)
 	}
 
 	cfg, err := server.LoadConfig()
@@ -48,6 +50,9 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if cmd == "programme" {
+		return server.ProgrammeCommand(ctx, cfg, args[1:], os.Stdin, os.Stdout)
+	}
 	if cmd == "migrate" {
 		if len(args) != 2 {
 			return fmt.Errorf("usage: kente migrate up|status")
