@@ -156,25 +156,29 @@ func (q *JobQueue) Claim(ctx context.Context, worker string, kinds []string, n i
 }
 
 // held updates worker's running job id with set, or reports who holds it.
+// It runs in a transaction (joining the caller's) so that a deadlock with a
+// concurrent claim, which MariaDB resolves by aborting one side, is retried.
 func (q *JobQueue) held(ctx context.Context, id, worker string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
 	if err := checkText(id, worker); err != nil {
 		return err
 	}
-	res, err := set(q.db.idb(ctx).NewUpdate().Model((*jobRow)(nil))).
-		Where("id = ?", id).Where("status = ?", string(job.Running)).Where("locked_by = ?", worker).
-		Exec(ctx)
-	if err != nil {
-		return q.db.wrapErr(err, "update job")
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return q.db.wrapErr(err, "update job")
-	} else if n == 0 {
-		if _, err := q.Job(ctx, id); err != nil {
-			return err
+	return q.db.WithinTx(ctx, func(ctx context.Context) error {
+		res, err := set(q.db.idb(ctx).NewUpdate().Model((*jobRow)(nil))).
+			Where("id = ?", id).Where("status = ?", string(job.Running)).Where("locked_by = ?", worker).
+			Exec(ctx)
+		if err != nil {
+			return q.db.wrapErr(err, "update job")
 		}
-		return errJobNotOwned
-	}
-	return nil
+		if n, err := res.RowsAffected(); err != nil {
+			return q.db.wrapErr(err, "update job")
+		} else if n == 0 {
+			if _, err := q.Job(ctx, id); err != nil {
+				return err
+			}
+			return errJobNotOwned
+		}
+		return nil
+	})
 }
 
 // Extend renews worker's lease.
@@ -219,25 +223,28 @@ func (q *JobQueue) Fail(ctx context.Context, id, worker, reason string, retryAt 
 	})
 }
 
-// Cancel cancels an available job.
+// Cancel cancels an available job (in a transaction, so a deadlock with a
+// concurrent claim is retried).
 func (q *JobQueue) Cancel(ctx context.Context, id string, now time.Time) error {
 	if err := checkText(id); err != nil {
 		return err
 	}
 	now = dbTime(now)
-	res, err := q.db.idb(ctx).NewUpdate().Model((*jobRow)(nil)).
-		Set("status = ?", string(job.Cancelled)).Set("finished_at = ?", now).Set("updated_at = ?", now).
-		Where("id = ?", id).Where("status = ?", string(job.Available)).Exec(ctx)
-	if err != nil {
-		return q.db.wrapErr(err, "cancel job")
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := q.Job(ctx, id); err != nil {
-			return err
+	return q.db.WithinTx(ctx, func(ctx context.Context) error {
+		res, err := q.db.idb(ctx).NewUpdate().Model((*jobRow)(nil)).
+			Set("status = ?", string(job.Cancelled)).Set("finished_at = ?", now).Set("updated_at = ?", now).
+			Where("id = ?", id).Where("status = ?", string(job.Available)).Exec(ctx)
+		if err != nil {
+			return q.db.wrapErr(err, "cancel job")
 		}
-		return fault.New(fault.Conflict, "job.not_cancellable", "Only a job that has not started can be cancelled")
-	}
-	return nil
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := q.Job(ctx, id); err != nil {
+				return err
+			}
+			return fault.New(fault.Conflict, "job.not_cancellable", "Only a job that has not started can be cancelled")
+		}
+		return nil
+	})
 }
 
 // Job returns a job by id.
