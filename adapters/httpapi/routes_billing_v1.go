@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -28,13 +29,13 @@ func registerBillingV1(r *router, s *server) {
 	r.handleV1(http.MethodPost, b+"/recharge-requests", identity.Authenticated, s.v1CreateRecharge, collection())
 	r.handleV1(http.MethodGet, b+"/recharge-requests", identity.Authenticated, s.v1MyRecharges, collection())
 	r.handleV1(http.MethodPost, b+"/change-plan", identity.Authenticated, s.v1ChangePlan)
-	r.handleV1(http.MethodGet, b+"/premium-modules", identity.Authenticated, s.v1Modules, collection())
-	r.handleV1(http.MethodGet, b+"/premium-modules/active", identity.Authenticated, s.v1ActiveModules)
+	r.handleV1(http.MethodGet, b+"/premium-modules", identity.Authenticated, s.moduleList((*billingv1svc.Service).Modules, true), collection())
+	r.handleV1(http.MethodGet, b+"/premium-modules/active", identity.Authenticated, s.moduleList((*billingv1svc.Service).ActiveModules, true))
 	r.handleV1(http.MethodPost, b+"/premium-modules/activate", identity.Authenticated, s.v1ActivateModule)
 	r.handleV1(http.MethodPost, b+"/premium-modules/deactivate", identity.Authenticated, s.v1DeactivateModule)
 	r.handleV1(http.MethodDelete, b+"/premium-modules/:module_key", identity.Authenticated, s.v1DeleteModule)
 	r.handleV1(http.MethodGet, b+"/premium-modules/:module_key/access", identity.Authenticated, s.v1ModuleAccess)
-	r.handleV1(http.MethodGet, b+"/my-modules", identity.Authenticated, s.v1MyModules)
+	r.handleV1(http.MethodGet, b+"/my-modules", identity.Authenticated, s.moduleList((*billingv1svc.Service).Modules, false))
 	for _, inv := range []string{b + "/invoices", b + "/v2/invoices"} {
 		r.handleV1(http.MethodGet, inv, identity.Authenticated, s.v1Invoices, collection())
 		r.handleV1(http.MethodGet, inv+"/:invoice_id", identity.Authenticated, s.v1Invoice)
@@ -510,43 +511,22 @@ func renderModules(c *gin.Context, views []billingv1svc.ModuleView, wrap bool) {
 	c.JSON(http.StatusOK, out)
 }
 
-func (s *server) v1Modules(c *gin.Context) {
-	svc, a, ok := s.billingActor(c)
-	if !ok {
-		return
+// moduleList answers a module listing from list; wrap puts it under
+// "modules" (the catalogue and active views) or answers the bare array
+// (my-modules).
+func (s *server) moduleList(list func(*billingv1svc.Service, context.Context, billingv1svc.Actor) ([]billingv1svc.ModuleView, error), wrap bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		svc, a, ok := s.billingActor(c)
+		if !ok {
+			return
+		}
+		v, err := list(svc, c.Request.Context(), a)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		renderModules(c, v, wrap)
 	}
-	v, err := svc.Modules(c.Request.Context(), a)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	renderModules(c, v, true)
-}
-
-func (s *server) v1ActiveModules(c *gin.Context) {
-	svc, a, ok := s.billingActor(c)
-	if !ok {
-		return
-	}
-	v, err := svc.ActiveModules(c.Request.Context(), a)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	renderModules(c, v, true)
-}
-
-func (s *server) v1MyModules(c *gin.Context) {
-	svc, a, ok := s.billingActor(c)
-	if !ok {
-		return
-	}
-	v, err := svc.Modules(c.Request.Context(), a)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	renderModules(c, v, false)
 }
 
 // moduleKey reads {module_key} (v5.6: module_id).
