@@ -22,7 +22,9 @@ type MPIRecordStore interface {
 	// Record returns the record, active or merged; fault.NotFound when absent.
 	Record(ctx context.Context, programmeID, mpiID string) (mpi.Record, error)
 	// Candidates returns up to limit active records sharing at least one of
-	// keys, ordered by MPI id.
+	// keys: those sharing the most keys first, then the most recently
+	// registered, then by MPI id, so the cut of a large block is
+	// deterministic and keeps the likeliest matches.
 	Candidates(ctx context.Context, programmeID string, keys []string, limit int) ([]mpi.Record, error)
 	// SearchRecords returns the active records matching f, ordered by MPI
 	// id, and how many match in all.
@@ -72,11 +74,14 @@ type TrustStore interface {
 type MPIBulkStore interface {
 	// BlockedRecords returns the active records of the programme filed
 	// under any of keys: for each key held by at least one, the MPI ids
-	// under it (in MPI id order), and each such record once, carrying only
-	// what record linkage reads (MPI id, names, birth date, gender, region,
-	// district, country, phone, external ids, status); its other fields are
-	// zero.
-	BlockedRecords(ctx context.Context, programmeID string, keys []string) (map[string][]string, []mpi.Record, error)
+	// under it (in MPI id order), and each such record once (in MPI id
+	// order), carrying only what record linkage reads (MPI id, programme,
+	// names, birth date, gender, region, district, country, phone,
+	// external ids, status); its other fields are zero. A key holding more
+	// than perKey records (1–1000; 1000 when zero) gives its perKey most
+	// recently registered, ties by MPI id: a deterministic cut that keeps
+	// the records a re-registration most likely repeats.
+	BlockedRecords(ctx context.Context, programmeID string, keys []string, perKey int) (map[string][]string, []mpi.Record, error)
 	// CreateRecords stores new records as CreateRecord does, all or
 	// nothing, with the same fault.Conflict codes.
 	CreateRecords(ctx context.Context, rs []mpi.Record) error
@@ -114,3 +119,34 @@ type MPIAdminFilter struct {
 	Limit       int // 1–100; the store applies 20 when zero
 	Offset      int
 }
+
+// MPIFederationStore is the optional cross-programme linkage capability of
+// an MPIRecordStore, for platform administrators (GET, POST and DELETE
+// /mpi/admin/federation/...). Like MPIRegistryStore it is not scoped to
+// one programme: MPI ids are unique across the registry.
+type MPIFederationStore interface {
+	// RecordAnyProgramme returns the record (active or merged) with MPI id
+	// mpiID, whatever its programme; fault.NotFound when absent.
+	RecordAnyProgramme(ctx context.Context, mpiID string) (mpi.Record, error)
+	// CrossProgrammePairs returns up to limit pairs of active records of
+	// different programmes filed under at least one common blocking key,
+	// each pair once with A < B by MPI id, in (A, B) order, starting after
+	// the pair after (the zero MPIPair starts at the beginning): a keyset
+	// page. Each record of the page is returned once in recs, carrying
+	// what record linkage reads, as MPIBulkStore.BlockedRecords does, and
+	// its programme id.
+	CrossProgrammePairs(ctx context.Context, after MPIPair, limit int) (pairs []MPIPair, recs []mpi.Record, err error)
+	// CreateFederationLink stores a link. A link already joining the same
+	// two records (in either direction, of any type) is fault.Conflict
+	// "mpi.federation_link_exists".
+	CreateFederationLink(ctx context.Context, l mpi.FederationLink) error
+	// FederationLinks returns the links with mpiID at either end, oldest
+	// first (ties by link id); empty when there are none.
+	FederationLinks(ctx context.Context, mpiID string) ([]mpi.FederationLink, error)
+	// DeleteFederationLink removes a link and returns it; fault.NotFound
+	// when absent.
+	DeleteFederationLink(ctx context.Context, linkID string) (mpi.FederationLink, error)
+}
+
+// MPIPair names two records by MPI id, A < B.
+type MPIPair struct{ A, B string }

@@ -21,7 +21,9 @@ import (
 	"github.com/kente-gov/kente/app/billingv1svc"
 	"github.com/kente-gov/kente/app/campaignsvc"
 	"github.com/kente-gov/kente/app/chatsvc"
+	"github.com/kente-gov/kente/app/geosvc"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/insightsvc"
 	"github.com/kente-gov/kente/app/mpisvc"
 	"github.com/kente-gov/kente/app/passkeysvc"
 	"github.com/kente-gov/kente/app/programmesvc"
@@ -116,6 +118,13 @@ type Deps struct {
 	// verification and distribution events. Optional: without it those
 	// routes answer 503.
 	Campaigns *campaignsvc.Service
+	// Insights runs the AI Campaign Optimizer (/api/v1/ai) and the
+	// analytics (/api/v1/analytics). Optional: without it those routes
+	// answer 503.
+	Insights *insightsvc.Service
+	// Geo runs the Geospatial Command Center (/api/v1/geo). Optional:
+	// without it the geo routes answer 503.
+	Geo *geosvc.Service
 	// Chat runs conversations, streaming chat, memories, agents and
 	// folders. Optional: without it those routes answer 503.
 	Chat *chatsvc.Service
@@ -179,6 +188,10 @@ type server struct {
 	chat      *chatsvc.Service      // nil: the chat routes answer 503
 
 	campaigns *campaignsvc.Service // nil: the campaign routes answer 503
+
+	insights *insightsvc.Service // nil: the /api/v1/ai and /api/v1/analytics routes answer 503
+
+	geo *geosvc.Service // nil: the /api/v1/geo routes answer 503
 }
 
 func newEngine(d Deps, o Options) (*gin.Engine, error) {
@@ -212,6 +225,8 @@ func newEngine(d Deps, o Options) (*gin.Engine, error) {
 	s.billingV1 = d.BillingV1
 	s.chat = d.Chat
 	s.campaigns = d.Campaigns
+	s.insights = d.Insights
+	s.geo = d.Geo
 
 	if gin.Mode() != gin.ReleaseMode {
 		gin.SetMode(gin.ReleaseMode) // atomic; silences gin's debug route printing
@@ -265,6 +280,8 @@ func registerAll(r *router, s *server) {
 	registerBillingV1(r, s)
 	registerChat(r, s)
 	registerCampaigns(r, s)
+	registerInsights(r, s)
+	registerGeo(r, s)
 }
 
 // router registers routes on the engine (when there is one) and records them

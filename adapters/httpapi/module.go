@@ -12,7 +12,9 @@ import (
 	"github.com/kente-gov/kente/app/billingv1svc"
 	"github.com/kente-gov/kente/app/campaignsvc"
 	"github.com/kente-gov/kente/app/chatsvc"
+	"github.com/kente-gov/kente/app/geosvc"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/insightsvc"
 	"github.com/kente-gov/kente/app/mpisvc"
 	"github.com/kente-gov/kente/app/passkeysvc"
 	"github.com/kente-gov/kente/app/programmesvc"
@@ -54,9 +56,13 @@ type FxParams struct {
 	Chat *chatsvc.Service `optional:"true"`
 
 	Campaigns *campaignsvc.Service `optional:"true"`
+
+	Insights *insightsvc.Service `optional:"true"`
+
+	Geo *geosvc.Service `optional:"true"`
 }
 
 // NewFromFx adapts New to fx.
 func NewFromFx(p FxParams) (http.Handler, error) {
-	return New(Deps{Identity: p.Identity, Passkeys: p.Passkeys, Programmes: p.Programmes, Tiers: p.Tiers, Billing: p.Billing, MPI: p.MPI, Wallet: p.Wallet, BillingV1: p.BillingV1, Chat: p.Chat, Campaigns: p.Campaigns, Audit: p.Audit, Ready: p.Ready, Logger: p.Logger, Metrics: p.Metrics}, p.Options)
+	return New(Deps{Identity: p.Identity, Passkeys: p.Passkeys, Programmes: p.Programmes, Tiers: p.Tiers, Billing: p.Billing, MPI: p.MPI, Wallet: p.Wallet, BillingV1: p.BillingV1, Chat: p.Chat, Campaigns: p.Campaigns, Insights: p.Insights, Geo: p.Geo, Audit: p.Audit, Ready: p.Ready, Logger: p.Logger, Metrics: p.Metrics}, p.Options)
 }

@@ -208,6 +208,13 @@ func TestRoutesTableLevels(t *testing.T) {
 		"POST /api/v1/admin/programmes/":                identity.Admin,
 		"PATCH /api/v1/admin/programmes/:programme_id":  identity.Admin,
 		"DELETE /api/v1/admin/programmes/:programme_id": identity.Admin,
+		// Geospatial Command Center (/api/v1/geo; the geo_command_center module).
+		"GET /api/v1/geo/overview":       identity.Authenticated,
+		"GET /api/v1/geo/regions":        identity.Authenticated,
+		"GET /api/v1/geo/heatmap":        identity.Authenticated,
+		"GET /api/v1/geo/risk-zones":     identity.Authenticated,
+		"GET /api/v1/geo/live-events":    identity.Authenticated,
+		"GET /api/v1/geo/admin/overview": identity.Admin,
 		// Sovereign Wallet (/api/v1/wallet; the sovereign_wallet module).
 		"POST /api/v1/wallet/pass":                 identity.Authenticated,
 		"GET /api/v1/wallet/pass/:mpi_id":          identity.Authenticated,
@@ -242,6 +249,12 @@ func TestRoutesTableLevels(t *testing.T) {
 		"GET /api/v1/mpi/trust/:mpi_id/history":    identity.Authenticated,
 		"GET /api/v1/mpi/trust/:mpi_id/risks":      identity.Authenticated,
 		"POST /api/v1/mpi/trust/admin/recompute":   identity.Admin,
+
+		// MPI federation (issue 10): :id is an MPI id for GET, a link id for DELETE.
+		"GET /api/v1/mpi/admin/federation/duplicates":   identity.Admin,
+		"POST /api/v1/mpi/admin/federation/link":        identity.Admin,
+		"GET /api/v1/mpi/admin/federation/links/:id":    identity.Admin,
+		"DELETE /api/v1/mpi/admin/federation/links/:id": identity.Admin,
 		// Oomus billing (/api/v1/billing, /api/v1/admin recharge queue and stats).
 		"GET /api/v1/billing/quota-plans":                            identity.Public,
 		"GET /api/v1/billing/quota-plans/":                           identity.Public,
@@ -302,6 +315,19 @@ func TestRoutesTableLevels(t *testing.T) {
 		"GET /api/v1/verify/campaign/:campaign_id/stats":   identity.Authenticated,
 		"GET /api/v1/verify/campaign/:campaign_id/offline": identity.Authenticated,
 		"POST /api/v1/distribution/events":                 identity.Authenticated,
+		// AI Campaign Optimizer (ai_optimizer) and Advanced Analytics
+		// (advanced_analytics; /analytics/summary ungated).
+		"GET /api/v1/ai/insights":                  identity.Authenticated,
+		"GET /api/v1/ai/health-score":              identity.Authenticated,
+		"GET /api/v1/ai/forecast":                  identity.Authenticated,
+		"GET /api/v1/ai/recommendations":           identity.Authenticated,
+		"GET /api/v1/ai/anomalies":                 identity.Authenticated,
+		"GET /api/v1/analytics/summary":            identity.Authenticated,
+		"GET /api/v1/analytics/studio-stats":       identity.Authenticated,
+		"GET /api/v1/analytics/campaigns-timeline": identity.Authenticated,
+		"GET /api/v1/analytics/spend-timeline":     identity.Authenticated,
+		"GET /api/v1/analytics/campaign-types":     identity.Authenticated,
+		"GET /api/v1/analytics/top-campaigns":      identity.Authenticated,
 	}
 	got := map[string]identity.Level{}
 	for _, r := range httpapi.Routes() {

@@ -45,6 +45,13 @@ func registerMPI(r *router, s *server) {
 	r.handleV1(http.MethodGet, "/api/v1/mpi/admin/stats/global", identity.Admin, s.mpiAdminStats)
 	r.handleV1(http.MethodGet, "/api/v1/mpi/admin/all", identity.Admin, s.mpiAdminAll)
 	r.handleV1(http.MethodGet, "/api/v1/mpi/admin/federation/search", identity.Admin, s.mpiAdminAll)
+	r.handleV1(http.MethodGet, "/api/v1/mpi/admin/federation/duplicates", identity.Admin, s.mpiFederationDuplicates)
+	r.handleV1(http.MethodPost, "/api/v1/mpi/admin/federation/link", identity.Admin, s.mpiFederationLink)
+	// One wildcard name for both methods: OpenAPI forbids two templated
+	// paths differing only in a parameter's name, so GET reads :id as an
+	// MPI id and DELETE as a link id (§6.2 names them mpi_id and link_id).
+	r.handleV1(http.MethodGet, "/api/v1/mpi/admin/federation/links/:id", identity.Admin, s.mpiFederationLinks)
+	r.handleV1(http.MethodDelete, "/api/v1/mpi/admin/federation/links/:id", identity.Admin, s.mpiFederationUnlink)
 }
 
 var errMPIUnavailable = fault.New(fault.Unavailable, "mpi.unavailable", "The master patient index is not configured")
@@ -594,4 +601,142 @@ func (s *server) mpiAdminAll(c *gin.Context) {
 			"programme_count": r.ActiveProgrammes(), "created_at": mpiTime(r.CreatedAt)})
 	}
 	c.JSON(http.StatusOK, gin.H{"total": total, "items": items})
+}
+
+// mpiPairRecord is one side of a federation duplicate pair.
+func mpiPairRecord(r mpi.Record) gin.H {
+	return gin.H{"mpi_id": r.MPIID, "programme_id": r.ProgrammeID, "first_name": r.FirstName, "last_name": r.LastName,
+		"date_of_birth": dobOf(r), "gender": string(r.Gender), "region_code": r.RegionCode, "country_code": r.CountryCode}
+}
+
+// mpiFederationDuplicates lists cross-programme candidate pairs scoring at
+// or above threshold, a percentage (§6.2 ?threshold=85; default the
+// federation band of §15.13), with limit (1–100, 50) pairs per page and a
+// cursor from the previous page's next_cursor.
+func (s *server) mpiFederationDuplicates(c *gin.Context) {
+	if _, _, ok := s.mpiCaller(c); !ok {
+		return
+	}
+	var q mpisvc.DuplicatesQuery
+	if v := c.Query("threshold"); v != "" {
+		pct, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			fail(c, fault.Field("threshold", "mpi.invalid_threshold", "threshold must be a percentage between 0 and 100"))
+			return
+		}
+		t, err := mpi.FederationThreshold(pct)
+		if err != nil {
+			fail(c, fault.Field("threshold", "mpi.invalid_threshold", "threshold must be a percentage between 0 and 100"))
+			return
+		}
+		q.Threshold = &t
+	}
+	limit, err := queryInt(c, "limit", 50)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if limit < 1 {
+		fail(c, fault.Field("limit", "mpi.invalid_limit", "limit must be between 1 and 100"))
+		return
+	}
+	q.Limit = limit
+	if v := c.Query("cursor"); v != "" {
+		a, b, ok := strings.Cut(v, ",")
+		if !ok || a == "" || b == "" || a >= b {
+			fail(c, fault.Field("cursor", "mpi.invalid_cursor", "cursor must be a next_cursor of a previous page"))
+			return
+		}
+		q.After = ports.MPIPair{A: a, B: b}
+	}
+	out, err := s.mpi.FederationDuplicates(c.Request.Context(), q)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]gin.H, 0, len(out.Pairs))
+	for _, p := range out.Pairs {
+		fields := p.Match.MatchedFields
+		if fields == nil {
+			fields = []string{}
+		}
+		items = append(items, gin.H{"source": mpiPairRecord(p.A), "target": mpiPairRecord(p.B),
+			"similarity_score": roundScore(p.Match.Score), "matched_fields": fields})
+	}
+	var next *string
+	if out.Next != (ports.MPIPair{}) {
+		v := out.Next.A + "," + out.Next.B
+		next = &v
+	}
+	c.JSON(http.StatusOK, gin.H{"threshold": roundScore(out.Threshold * 100), "items": items, "count": len(items),
+		"scanned_pairs": out.Scanned, "next_cursor": next})
+}
+
+func federationLinkOut(l mpi.FederationLink) gin.H {
+	return gin.H{"link_id": l.ID, "source_mpi_id": l.SourceMPIID, "source_programme_id": l.SourceProgrammeID,
+		"target_mpi_id": l.TargetMPIID, "target_programme_id": l.TargetProgrammeID, "link_type": string(l.Type),
+		"confidence": l.Confidence, "notes": l.Notes, "created_by": l.CreatedBy, "created_at": mpiTime(l.CreatedAt)}
+}
+
+type federationLinkRequest struct {
+	SourceMPIID string   `json:"source_mpi_id"`
+	TargetMPIID string   `json:"target_mpi_id"`
+	LinkType    string   `json:"link_type"`
+	Confidence  *float64 `json:"confidence"`
+	Notes       string   `json:"notes"`
+}
+
+// mpiFederationLink links two records of any programmes; confidence is on
+// the 0–1 linkage scale.
+func (s *server) mpiFederationLink(c *gin.Context) {
+	_, user, ok := s.mpiCaller(c)
+	if !ok {
+		return
+	}
+	var in federationLinkRequest
+	if err := bindJSON(c, &in, true); err != nil {
+		fail(c, err)
+		return
+	}
+	if in.Confidence == nil {
+		fail(c, fault.Field("confidence", "mpi.invalid_confidence", "confidence is required, between 0 and 1"))
+		return
+	}
+	l, err := s.mpi.Link(c.Request.Context(), mpisvc.FederationLinkInput{SourceMPIID: in.SourceMPIID, TargetMPIID: in.TargetMPIID,
+		Type: in.LinkType, Confidence: *in.Confidence, Notes: in.Notes, ActorID: user})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, federationLinkOut(l))
+}
+
+// mpiFederationLinks lists the links of the record :id (any programme).
+func (s *server) mpiFederationLinks(c *gin.Context) {
+	if _, _, ok := s.mpiCaller(c); !ok {
+		return
+	}
+	ls, err := s.mpi.Links(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]gin.H, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, federationLinkOut(l))
+	}
+	c.JSON(http.StatusOK, gin.H{"mpi_id": c.Param("id"), "links": out, "count": len(out)})
+}
+
+// mpiFederationUnlink removes the link :id; 204.
+func (s *server) mpiFederationUnlink(c *gin.Context) {
+	_, user, ok := s.mpiCaller(c)
+	if !ok {
+		return
+	}
+	if _, err := s.mpi.Unlink(c.Request.Context(), c.Param("id"), user); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

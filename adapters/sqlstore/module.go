@@ -66,6 +66,8 @@ var Module = fx.Module("sqlstore",
 		fx.Annotate(NewMPIStore, fx.As(new(ports.MPIRecordStore)), fx.As(new(ports.TrustStore))),
 		fx.Annotate(NewCampaignStore, fx.As(new(ports.CampaignStore)), fx.As(new(ports.CardJobStore)), fx.As(new(ports.CardStore)),
 			fx.As(new(ports.EngineUsageStore)), fx.As(new(ports.DistributionEventStore))),
+		fx.Annotate(NewInsightsStore, fx.As(new(ports.InsightsStore))),
+		fx.Annotate(NewGeoStore, fx.As(new(ports.GeoStore))),
 	),
 )
 

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -30,6 +31,12 @@ var (
 // transaction of a ctx from DB.WithinTx.
 type MPIStore struct {
 	db *DB
+	// keysCurrent is set once the stored blocking keys are known to be of
+	// mpi.BlockingKeysVersion (see ReindexBlockingKeys).
+	keysCurrent atomic.Bool
+	// reindexedInTx is set when a re-index ran in a caller's transaction,
+	// whose commit the store cannot see.
+	reindexedInTx atomic.Bool
 }
 
 // NewMPIStore returns an MPIStore on db, which must be migrated.
@@ -175,8 +182,8 @@ func (r *mpiRecordRow) record() (mpi.Record, error) {
 type mpiKeyRow struct {
 	bun.BaseModel `bun:"table:mpi_blocking_keys"`
 
-	ProgrammeID string `bun:"programme_id,pk"`
 	BlockKey    string `bun:"block_key,pk"`
+	ProgrammeID string `bun:"programme_id,pk"`
 	MPIID       string `bun:"mpi_id,pk"`
 }
 
@@ -286,12 +293,19 @@ func (s *MPIStore) writeIndex(ctx context.Context, r mpi.Record) error {
 	return nil
 }
 
-func (s *MPIStore) deleteIndex(ctx context.Context, mpiID string) error {
+// deleteIndex removes the blocking keys and external ids of old, the
+// stored state of a record about to change: its keys are derived again
+// (the stored ones are of the current mpi.BlockingKeysVersion, see
+// ReindexBlockingKeys) and deleted by primary key.
+func (s *MPIStore) deleteIndex(ctx context.Context, old mpi.Record) error {
 	idb := s.db.idb(ctx)
-	if _, err := idb.NewDelete().Model((*mpiKeyRow)(nil)).Where("mpi_id = ?", mpiID).Exec(ctx); err != nil {
-		return s.db.wrapErr(err, "delete MPI blocking keys")
+	if keys := mpi.BlockingKeys(old); len(keys) > 0 {
+		if _, err := idb.NewDelete().Model((*mpiKeyRow)(nil)).Where("block_key IN (?)", bun.In(keys)).
+			Where("programme_id = ?", old.ProgrammeID).Where("mpi_id = ?", old.MPIID).Exec(ctx); err != nil {
+			return s.db.wrapErr(err, "delete MPI blocking keys")
+		}
 	}
-	if _, err := idb.NewDelete().Model((*mpiExtRow)(nil)).Where("mpi_id = ?", mpiID).Exec(ctx); err != nil {
+	if _, err := idb.NewDelete().Model((*mpiExtRow)(nil)).Where("mpi_id = ?", old.MPIID).Exec(ctx); err != nil {
 		return s.db.wrapErr(err, "delete MPI external ids")
 	}
 	return nil
@@ -314,7 +328,16 @@ func (s *MPIStore) Record(ctx context.Context, programmeID, mpiID string) (mpi.R
 	return row.record()
 }
 
-// Candidates returns up to limit active records sharing a key.
+// candidatesQuery ranks the active records sharing a key: most keys in
+// common first, then the most recently registered, then by MPI id.
+const candidatesQuery = `SELECT k.mpi_id FROM mpi_blocking_keys k JOIN mpi_records r ON r.mpi_id = k.mpi_id
+ WHERE k.programme_id = ? AND r.status = 'active' AND k.block_key IN (?)
+ GROUP BY k.mpi_id, r.created_at ORDER BY COUNT(*) DESC, r.created_at DESC, k.mpi_id LIMIT ?`
+
+// Candidates returns up to limit active records sharing a key, those
+// sharing the most keys first, then the most recently registered, then by
+// MPI id: when a block holds more records than limit, the cut is
+// deterministic and keeps the likeliest matches.
 func (s *MPIStore) Candidates(ctx context.Context, programmeID string, keys []string, limit int) ([]mpi.Record, error) {
 	if len(keys) == 0 {
 		return nil, nil
@@ -322,17 +345,37 @@ func (s *MPIStore) Candidates(ctx context.Context, programmeID string, keys []st
 	if err := checkText(append([]string{programmeID}, keys...)...); err != nil {
 		return nil, err
 	}
+	if err := s.ensureKeys(ctx); err != nil {
+		return nil, err
+	}
 	limit = clampLimit(limit, maxCandidates, maxCandidates)
 	idb := s.db.idb(ctx)
-	sub := idb.NewSelect().Model((*mpiKeyRow)(nil)).Column("mpi_id").
-		Where("programme_id = ?", programmeID).Where("block_key IN (?)", bun.In(keys))
+	var ids []string
+	if err := idb.NewRaw(candidatesQuery, programmeID, bun.In(keys), limit).Scan(ctx, &ids); err != nil {
+		return nil, s.db.wrapErr(err, "rank MPI candidates")
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var rows []mpiRecordRow
-	err := idb.NewSelect().Model(&rows).Where("programme_id = ?", programmeID).Where("mpi_id IN (?)", sub).
-		Where("status = ?", string(mpi.StatusActive)).OrderExpr("mpi_id").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
+	if err := idb.NewSelect().Model(&rows).Where("mpi_id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
 		return nil, s.db.wrapErr(err, "load MPI candidates")
 	}
-	return records(rows)
+	byID := make(map[string]*mpiRecordRow, len(rows))
+	for i := range rows {
+		byID[rows[i].MPIID] = &rows[i]
+	}
+	out := make([]mpi.Record, 0, len(ids))
+	for _, id := range ids {
+		if row, ok := byID[id]; ok {
+			r, err := row.record()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func records(rows []mpiRecordRow) ([]mpi.Record, error) {
@@ -408,6 +451,10 @@ func (s *MPIStore) UpdateRecord(ctx context.Context, programmeID, mpiID string, 
 		if err != nil {
 			return err
 		}
+		old, err := row.record() // fn may change r's maps in place
+		if err != nil {
+			return err
+		}
 		if err := fn(&r); err != nil {
 			return err
 		}
@@ -419,7 +466,7 @@ func (s *MPIStore) UpdateRecord(ctx context.Context, programmeID, mpiID string, 
 		if _, err := idb.NewUpdate().Model(&next).WherePK().Exec(ctx); err != nil {
 			return s.db.wrapErr(err, "update MPI record")
 		}
-		if err := s.deleteIndex(ctx, mpiID); err != nil {
+		if err := s.deleteIndex(ctx, old); err != nil {
 			return err
 		}
 		if err := s.writeIndex(ctx, r); err != nil {
@@ -592,45 +639,99 @@ func (s *MPIStore) sqlBool(v bool) any {
 	return 0
 }
 
-const blockedRecordsQuery = `SELECT k.block_key, r.mpi_id, r.first_name, r.last_name, r.date_of_birth, r.gender,
- r.region_code, r.district, r.country_code, r.phone_number, r.external_ids
- FROM mpi_blocking_keys k JOIN mpi_records r ON r.mpi_id = k.mpi_id
- WHERE k.programme_id = ? AND r.status = 'active' AND k.block_key IN (`
+// Statements of BlockedRecords: the ids under each key, read from the
+// primary key of mpi_blocking_keys alone; the most recent perKey of an
+// oversized block; then each record once.
+const (
+	blockedIDsQuery = `SELECT block_key, mpi_id FROM mpi_blocking_keys WHERE programme_id = ? AND block_key IN (`
+	recentIDsQuery  = `SELECT k.mpi_id FROM mpi_blocking_keys k JOIN mpi_records r ON r.mpi_id = k.mpi_id
+ WHERE k.block_key = ? AND k.programme_id = ? AND r.status = 'active' ORDER BY r.created_at DESC, k.mpi_id LIMIT ?`
+	linkageRecordsQuery = `SELECT mpi_id, programme_id, first_name, last_name, date_of_birth, gender, region_code, district,
+ country_code, phone_number, external_ids FROM mpi_records WHERE status = 'active' AND mpi_id IN (`
+)
 
-// BlockedRecords reads the records under keys with one statement per
-// mpiBatch keys (bound parameters, no per-key round trip), in the caller's
+// BlockedRecords reads the records under keys with one narrow statement
+// per mpiBatch keys (bound parameters, no per-key round trip), one per
+// block larger than perKey, and one per mpiBatch records, in the caller's
 // transaction or a new one.
-func (s *MPIStore) BlockedRecords(ctx context.Context, programmeID string, keys []string) (map[string][]string, []mpi.Record, error) {
+func (s *MPIStore) BlockedRecords(ctx context.Context, programmeID string, keys []string, perKey int) (map[string][]string, []mpi.Record, error) {
 	if err := checkText(programmeID); err != nil {
 		return nil, nil, err
 	}
 	if err := checkText(keys...); err != nil {
 		return nil, nil, err
 	}
+	perKey = clampLimit(perKey, maxCandidates, maxCandidates)
 	keys = slices.Clone(keys)
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	byKey := make(map[string][]string)
+	var byKey map[string][]string
 	var out []mpi.Record
 	err := s.db.WithinTx(ctx, func(ctx context.Context) error {
+		if err := s.ensureKeys(ctx); err != nil {
+			return err
+		}
 		byKey, out = make(map[string][]string), nil
 		tx, _ := s.bulkTx(ctx)
-		seen := map[string]bool{}
 		for part := range slices.Chunk(keys, mpiBatch) {
-			q := blockedRecordsQuery + strings.Repeat("?, ", len(part)-1) + "?) ORDER BY r.mpi_id"
 			args := make([]any, 0, len(part)+1)
 			args = append(args, programmeID)
 			for _, k := range part {
 				args = append(args, k)
 			}
-			rows, err := tx.QueryContext(ctx, s.placeholders(q), args...)
-			if err != nil {
+			q := blockedIDsQuery + strings.Repeat("?, ", len(part)-1) + "?)"
+			if err := s.queryStrings(ctx, tx, q, args, func(v []string) error {
+				byKey[v[0]] = append(byKey[v[0]], v[1])
+				return nil
+			}, 2); err != nil {
 				return s.db.wrapErr(err, "look up MPI blocking keys")
 			}
-			err = s.scanBlocked(rows, programmeID, byKey, seen, &out)
-			_ = rows.Close()
-			if err != nil {
+		}
+		seen := map[string]bool{}
+		var ids []string
+		for k, ks := range byKey {
+			if len(ks) > perKey {
+				ks = ks[:0]
+				err := s.queryStrings(ctx, tx, recentIDsQuery, []any{k, programmeID, perKey}, func(v []string) error {
+					ks = append(ks, v[0])
+					return nil
+				}, 1)
+				if err != nil {
+					return s.db.wrapErr(err, "cap MPI block")
+				}
+			}
+			slices.Sort(ks)
+			byKey[k] = ks
+			for _, id := range ks {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		slices.Sort(ids)
+		active := make(map[string]bool, len(ids))
+		for part := range slices.Chunk(ids, mpiBatch) {
+			args := make([]any, len(part))
+			for i, id := range part {
+				args[i] = id
+			}
+			q := linkageRecordsQuery + strings.Repeat("?, ", len(part)-1) + "?) ORDER BY mpi_id"
+			err := s.queryStrings(ctx, tx, q, args, func(v []string) error {
+				r, err := linkageRecord(v)
+				out = append(out, r)
+				active[r.MPIID] = true
 				return err
+			}, 11)
+			if err != nil {
+				return s.db.wrapErr(err, "load blocked MPI records")
+			}
+		}
+		for k, ks := range byKey { // a key left by a record no longer active
+			if kept := slices.DeleteFunc(ks, func(id string) bool { return !active[id] }); len(kept) > 0 {
+				byKey[k] = kept
+			} else {
+				delete(byKey, k)
 			}
 		}
 		return nil
@@ -641,37 +742,52 @@ func (s *MPIStore) BlockedRecords(ctx context.Context, programmeID string, keys 
 	return byKey, out, nil
 }
 
-func (s *MPIStore) scanBlocked(rows *sql.Rows, programmeID string, byKey map[string][]string, seen map[string]bool, out *[]mpi.Record) error {
+// queryStrings runs q and calls row with the width text columns of each
+// result row, stopping at the first error row returns. The slice is
+// reused between calls; its strings are not.
+func (s *MPIStore) queryStrings(ctx context.Context, tx *sql.Tx, q string, args []any, row func([]string) error, width int) error {
+	rows, err := tx.QueryContext(ctx, s.placeholders(q), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	vals := make([]string, width)
+	ptrs := make([]any, width)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		var key, id, first, last, dob, gender, region, district, country, phone, ext string
-		if err := rows.Scan(&key, &id, &first, &last, &dob, &gender, &region, &district, &country, &phone, &ext); err != nil {
-			return s.db.wrapErr(err, "scan MPI blocking key")
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
 		}
-		byKey[key] = append(byKey[key], id)
-		if seen[id] {
-			continue
+		if err := row(vals); err != nil {
+			return err
 		}
-		seen[id] = true
-		r := mpi.Record{MPIID: id, ProgrammeID: programmeID, FirstName: first, LastName: last, Gender: mpi.Gender(gender),
-			RegionCode: region, District: district, CountryCode: country, PhoneNumber: phone, Status: mpi.StatusActive}
-		if dob != "" {
-			d, err := time.Parse(dobLayout, dob)
-			if err != nil {
-				return fmt.Errorf("record %s: date of birth: %w", id, err)
-			}
-			r.DateOfBirth = d
+	}
+	return rows.Err()
+}
+
+// linkageRecord builds an active record, carrying what record linkage
+// reads, from the columns of linkageRecordsQuery.
+func linkageRecord(v []string) (mpi.Record, error) {
+	r := mpi.Record{MPIID: v[0], ProgrammeID: v[1], FirstName: v[2], LastName: v[3], Gender: mpi.Gender(v[5]),
+		RegionCode: v[6], District: v[7], CountryCode: v[8], PhoneNumber: v[9], Status: mpi.StatusActive}
+	if dob := v[4]; dob != "" {
+		d, err := time.Parse(dobLayout, dob)
+		if err != nil {
+			return r, fmt.Errorf("record %s: date of birth: %w", r.MPIID, err)
 		}
-		if ext != "{}" {
-			if err := json.Unmarshal([]byte(ext), &r.ExternalIDs); err != nil {
-				return fmt.Errorf("record %s: external ids: %w", id, err)
-			}
+		r.DateOfBirth = d
+	}
+	if ext := v[10]; ext != "{}" && ext != "" {
+		if err := json.Unmarshal([]byte(ext), &r.ExternalIDs); err != nil {
+			return r, fmt.Errorf("record %s: external ids: %w", r.MPIID, err)
 		}
 		if len(r.ExternalIDs) == 0 {
 			r.ExternalIDs = nil
 		}
-		*out = append(*out, r)
 	}
-	return s.db.wrapErr(rows.Err(), "read MPI blocking keys")
+	return r, nil
 }
 
 const (

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kente-gov/kente/adapters/llm"
 	"github.com/kente-gov/kente/adapters/webauthn"
+	"github.com/kente-gov/kente/core/geo"
 	"github.com/kente-gov/kente/core/identity"
 	"github.com/kente-gov/kente/core/tier"
 )
@@ -88,6 +89,12 @@ type Config struct {
 	// (a secret, optional, never generated), KENTE_LLM_MODEL_MAP (compact
 	// "id=upstream[|window],…" or a .json file), KENTE_LLM_TIMEOUT.
 	LLM llm.Config
+	// GeoRegions is the region map of the Geospatial Command Center
+	// (campaign prefix token or region code → region name): the documented
+	// entries (geo.DefaultRegionEntries) changed by KENTE_GEO_REGION_MAP,
+	// comma-separated KEY=Name pairs that add or replace a key, or remove
+	// it with an empty name ("KAO=Kaolack,FAT=Fatick,GN=").
+	GeoRegions map[string]string
 
 	Secrets Secrets
 }
@@ -162,7 +169,8 @@ func Defaults() Config {
 			RPName:  "AskOzzy",
 			Origins: []string{"http://localhost:8080", "http://127.0.0.1:8080"},
 		},
-		LLM: llm.Defaults(),
+		LLM:        llm.Defaults(),
+		GeoRegions: geo.DefaultRegionEntries(),
 	}
 }
 
@@ -303,6 +311,10 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	uint32Var("KENTE_HASH_MEMORY_KIB", &c.Hash.MemoryKiB)
 	uint32Var("KENTE_HASH_TIME", &c.Hash.Time)
+	parse("KENTE_GEO_REGION_MAP", func(v string) (err error) {
+		c.GeoRegions, err = geo.MergeRegionSpec(geo.DefaultRegionEntries(), v)
+		return err
+	})
 	for _, err := range loadLLM(getenv, &c.LLM) {
 		key, _, _ := strings.Cut(err.Error(), ":")
 		errs = append(errs, err)

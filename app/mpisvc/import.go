@@ -108,7 +108,7 @@ func (s *Service) loadIndex(ctx context.Context, bulk ports.MPIBulkStore, progra
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	ix := chunkIndex{profiles: map[string]mpi.Profile{}}
-	byKey, stored, err := bulk.BlockedRecords(ctx, programmeID, keys)
+	byKey, stored, err := bulk.BlockedRecords(ctx, programmeID, keys, s.cfg.Candidates)
 	if err != nil {
 		return ix, err
 	}

@@ -2,6 +2,7 @@ package mpisvc_test
 
 import (
 	"context"
+	"flag"
 	"runtime"
 	"testing"
 	"time"
@@ -12,8 +13,9 @@ import (
 	"github.com/kente-gov/kente/core/mpi/mpitest"
 )
 
-// importChunk is the chunk size of the import benchmark.
-const importChunk = 500
+// importChunk is the chunk size of the import benchmark: records per
+// Import call (at most mpisvc.MaxImportChunk).
+var importChunk = flag.Int("mpi.chunk", 500, "records per Import call in BenchmarkImportSynthetic (1–1000)")
 
 func registrationOf(r mpi.Record) mpisvc.Registration {
 	in := mpisvc.Registration{FirstName: r.FirstName, LastName: r.LastName, Gender: string(r.Gender),
@@ -26,8 +28,8 @@ func registrationOf(r mpi.Record) mpisvc.Registration {
 }
 
 // BenchmarkImportSynthetic imports -mpi.size synthetic records (5% planted
-// duplicates, households, twins) through Import on SQLite in chunks of 500
-// (one transaction and one audit record each), then recomputes every trust
+// duplicates, households, twins) through Import on SQLite in chunks of -mpi.chunk
+// (500 by default; one transaction and one audit record each), then recomputes every trust
 // score, and reports import records/s, recompute records/s, peak heap, and
 // the precision and recall of the duplicates found. Run:
 //
@@ -47,9 +49,9 @@ func BenchmarkImportSynthetic(b *testing.B) {
 		seen := map[int]bool{}
 		owner := map[string]int{}
 		dups, tp, fp, rejected := 0, 0, 0, 0
-		chunk := make([]mpisvc.Registration, 0, importChunk)
-		for lo := 0; lo < len(ds); lo += importChunk {
-			part := ds[lo:min(lo+importChunk, len(ds))]
+		chunk := make([]mpisvc.Registration, 0, *importChunk)
+		for lo := 0; lo < len(ds); lo += *importChunk {
+			part := ds[lo:min(lo+*importChunk, len(ds))]
 			chunk = chunk[:0]
 			for _, l := range part {
 				if seen[l.Person] {

@@ -42,7 +42,10 @@ func (NoLegalID) RequiresLegalID(context.Context, string) (bool, error) { return
 type Config struct {
 	Weights mpi.Weights
 	Bands   mpi.Bands
-	// Candidates bounds how many blocked records one match compares.
+	// Candidates bounds how many blocked records one registration compares
+	// (ports.MPIRecordStore.Candidates), and how many records of one
+	// blocking key an import or recompute reads
+	// (ports.MPIBulkStore.BlockedRecords).
 	Candidates int
 	// CardKey is the secret of the MPI card codes and QR tokens
 	// (KENTE_CARD_HMAC_KEY); without it Card and VerifyCard answer
@@ -278,11 +281,16 @@ func duplicateErr(existing string, m mpi.Match) error {
 func round(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }
 
 func (s *Service) record(ctx context.Context, actor, action, target string, details map[string]any) error {
+	return s.recordAs(ctx, actor, action, "mpi_record", target, details)
+}
+
+// recordAs audits a successful action on a target of targetType.
+func (s *Service) recordAs(ctx context.Context, actor, action, targetType, target string, details map[string]any) error {
 	b, err := json.Marshal(details)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	return s.audit.Record(ctx, audit.Record{At: s.clock.Now(), ActorID: actor, Action: action, TargetType: "mpi_record",
+	return s.audit.Record(ctx, audit.Record{At: s.clock.Now(), ActorID: actor, Action: action, TargetType: targetType,
 		TargetID: target, Outcome: audit.Success, Details: b})
 }
 

@@ -101,6 +101,8 @@ func OptionsFor(profile string, cfg config.Config, logger *slog.Logger) fx.Optio
 			fx.Annotate(newMPIRecomputeJob, fx.ResultTags(`group:"job_handlers"`)),
 			newBillingV1,
 			newCampaigns,
+			newInsights,
+			newGeo,
 			fx.Annotate(newCampaignJob, fx.ResultTags(`group:"job_handlers"`)),
 			newWallet,
 			newChat,

@@ -15,7 +15,9 @@ import (
 	"github.com/kente-gov/kente/app/campaignsvc"
 	"github.com/kente-gov/kente/app/chatsvc"
 	"github.com/kente-gov/kente/app/config"
+	"github.com/kente-gov/kente/app/geosvc"
 	"github.com/kente-gov/kente/app/identitysvc"
+	"github.com/kente-gov/kente/app/insightsvc"
 	"github.com/kente-gov/kente/app/mpisvc"
 	"github.com/kente-gov/kente/app/passkeysvc"
 	"github.com/kente-gov/kente/app/programmesvc"
@@ -51,13 +53,16 @@ func TestEveryServiceIsWired(t *testing.T) {
 		wallet      *walletsvc.Service
 		chat        *chatsvc.Service
 		campaigns   *campaignsvc.Service
+		geoSvc      *geosvc.Service
+		insights    *insightsvc.Service
 	)
 	app := fx.New(server.OptionsFor(server.ProfileStandalone, cfg, slog.New(slog.DiscardHandler)), fx.NopLogger,
-		fx.Populate(&identitySvc, &audit, &passkeys, &programmes, &tiers, &payments, &billingV1, &mpi, &wallet, &chat, &campaigns))
+		fx.Populate(&identitySvc, &audit, &passkeys, &programmes, &tiers, &payments, &billingV1, &mpi, &wallet, &chat, &campaigns, &geoSvc, &insights))
 	require.NoError(t, app.Err())
 	for name, v := range map[string]any{
 		"identity": identitySvc, "audit": audit, "passkeys": passkeys, "programmes": programmes, "tiers": tiers,
 		"payments": payments, "billing v1": billingV1, "mpi": mpi, "wallet": wallet, "chat": chat, "campaigns": campaigns,
+		"geo": geoSvc, "insights": insights,
 	} {
 		require.NotNil(t, v, "%s service is not built", name)
 	}

@@ -58,6 +58,13 @@ func soundexDigit(c byte) byte {
 	return 0
 }
 
+// BlockingKeysVersion identifies the derivation of BlockingKeys. Stores
+// that keep keys record the version they were derived with and derive them
+// again when it differs, so a release that changes BlockingKeys (or
+// Phonetic, the name normalisation or the variant list it reads) must
+// increase it.
+const BlockingKeysVersion = 1
+
 // phoneKeyDigits is how many trailing digits of a phone number form its
 // blocking key (the subscriber number, without the country code).
 const phoneKeyDigits = 8

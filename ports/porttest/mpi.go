@@ -129,7 +129,7 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 		assert.Equal(t, b.MPIID, got.MPIID, "external ids are indexed")
 
 		keys := mpi.BlockingKeys(a)
-		byKey, recs, err := bulk.BlockedRecords(ctx, "prog_a", append(keys, "n:none:none:-"))
+		byKey, recs, err := bulk.BlockedRecords(ctx, "prog_a", append(keys, "n:none:none:-"), 0)
 		require.NoError(t, err)
 		for _, k := range keys {
 			if k[0] == 'x' {
@@ -147,7 +147,7 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 		assert.Equal(t, mpi.StatusActive, recs[0].Status)
 		assert.Nil(t, recs[0].Programmes, "only what linkage reads")
 
-		byKey, recs, err = bulk.BlockedRecords(ctx, "prog_a", nil)
+		byKey, recs, err = bulk.BlockedRecords(ctx, "prog_a", nil, 0)
 		require.NoError(t, err)
 		assert.Empty(t, byKey)
 		assert.Empty(t, recs)
@@ -162,7 +162,7 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 			allKeys = append(allKeys, "p:"+fmt.Sprintf("%08d", i))
 		}
 		require.NoError(t, bulk.CreateRecords(ctx, many))
-		byKey, recs, err = bulk.BlockedRecords(ctx, "prog_a", allKeys)
+		byKey, recs, err = bulk.BlockedRecords(ctx, "prog_a", allKeys, 0)
 		require.NoError(t, err)
 		assert.Len(t, byKey, 2100)
 		assert.Len(t, recs, 2100)
@@ -240,6 +240,123 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 		require.NoError(t, err)
 		assert.Equal(t, 4, total)
 		assert.Equal(t, []string{b.MPIID, old.MPIID}, mpiIDs(all))
+	})
+
+	t.Run("Federation", func(t *testing.T) {
+		s := fresh(t)
+		fs, ok := s.Records.(ports.MPIFederationStore)
+		if !ok {
+			t.Skip("the store has no federation capability")
+		}
+		pairs, recs, err := fs.CrossProgrammePairs(ctx, ports.MPIPair{}, 10)
+		require.NoError(t, err)
+		assert.Empty(t, pairs, "empty registry")
+		assert.Empty(t, recs)
+
+		a := mpiRecord("SN-DKR-26-GGGGGGG1", "Fatou", "Diallo")
+		sameProg := mpiRecord("SN-DKR-26-GGGGGGG2", "Fatou", "Diallo")
+		sameProg.ExternalIDs = nil
+		b := mpiRecord("SN-DKR-26-GGGGGGG3", "Fatou", "Diallo")
+		b.ProgrammeID, b.ExternalIDs = "prog_b", nil
+		c := mpiRecord("SN-DKR-26-GGGGGGG4", "Fatou", "Diallo")
+		c.ProgrammeID, c.ExternalIDs = "prog_c", nil
+		merged := mpiRecord("SN-DKR-26-GGGGGGG5", "Fatou", "Diallo")
+		merged.ProgrammeID, merged.ExternalIDs, merged.Status, merged.MergedInto = "prog_d", nil, mpi.StatusMerged, c.MPIID
+		stranger := mpiRecord("SN-DKR-26-GGGGGGG6", "Kwame", "Mensah")
+		stranger.ProgrammeID, stranger.ExternalIDs, stranger.PhoneNumber = "prog_e", nil, "+233240000000"
+		stranger.DateOfBirth = time.Date(1950, 1, 2, 0, 0, 0, 0, time.UTC)
+		for _, r := range []mpi.Record{a, sameProg, b, c, merged, stranger} {
+			require.NoError(t, s.Records.CreateRecord(ctx, r))
+		}
+		pairs, recs, err = fs.CrossProgrammePairs(ctx, ports.MPIPair{}, 10)
+		require.NoError(t, err)
+		want := []ports.MPIPair{{A: a.MPIID, B: b.MPIID}, {A: a.MPIID, B: c.MPIID}, {A: sameProg.MPIID, B: b.MPIID}, {A: sameProg.MPIID, B: c.MPIID}, {A: b.MPIID, B: c.MPIID}}
+		assert.Equal(t, want, pairs, "different programmes only, active only, each pair once, in order")
+		assert.Equal(t, []string{a.MPIID, sameProg.MPIID, b.MPIID, c.MPIID}, mpiIDs(recs))
+		assert.Equal(t, "prog_b", recs[2].ProgrammeID)
+		assert.Equal(t, a.DateOfBirth, recs[0].DateOfBirth)
+		pairs, _, err = fs.CrossProgrammePairs(ctx, want[1], 2)
+		require.NoError(t, err)
+		assert.Equal(t, want[2:4], pairs, "a keyset page after a pair")
+
+		got, err := fs.RecordAnyProgramme(ctx, b.MPIID)
+		require.NoError(t, err)
+		assert.Equal(t, "prog_b", got.ProgrammeID)
+		_, err = fs.RecordAnyProgramme(ctx, "SN-DKR-26-NOPENOPE")
+		assert.True(t, fault.Is(err, fault.NotFound))
+
+		l1 := mpi.FederationLink{ID: "fl_1", SourceMPIID: b.MPIID, SourceProgrammeID: "prog_b", TargetMPIID: a.MPIID,
+			TargetProgrammeID: "prog_a", Type: mpi.LinkSamePerson, Confidence: 0.97, Notes: "checked", CreatedBy: "pu_admin", CreatedAt: base}
+		require.NoError(t, fs.CreateFederationLink(ctx, l1))
+		dup := l1
+		dup.ID, dup.SourceMPIID, dup.TargetMPIID, dup.Type = "fl_2", a.MPIID, b.MPIID, mpi.LinkRelated
+		err = fs.CreateFederationLink(ctx, dup)
+		fe, ok := fault.As(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, "mpi.federation_link_exists", fe.Code, "one link per pair, whatever the direction")
+		l3 := mpi.FederationLink{ID: "fl_3", SourceMPIID: a.MPIID, SourceProgrammeID: "prog_a", TargetMPIID: c.MPIID,
+			TargetProgrammeID: "prog_c", Type: mpi.LinkHouseholdMember, Confidence: 0.5, CreatedAt: base.Add(time.Second)}
+		require.NoError(t, fs.CreateFederationLink(ctx, l3))
+
+		links, err := fs.FederationLinks(ctx, a.MPIID)
+		require.NoError(t, err)
+		require.Len(t, links, 2)
+		assert.Equal(t, l1.ID, links[0].ID, "oldest first")
+		assert.Equal(t, l1.CreatedAt.UTC(), links[0].CreatedAt)
+		links[0].CreatedAt = l1.CreatedAt
+		assert.Equal(t, l1, links[0])
+		assert.Equal(t, c.MPIID, links[1].Other(a.MPIID))
+		links, err = fs.FederationLinks(ctx, stranger.MPIID)
+		require.NoError(t, err)
+		assert.Empty(t, links)
+
+		gone, err := fs.DeleteFederationLink(ctx, l1.ID)
+		require.NoError(t, err)
+		assert.Equal(t, l1.ID, gone.ID)
+		_, err = fs.DeleteFederationLink(ctx, l1.ID)
+		assert.True(t, fault.Is(err, fault.NotFound))
+		links, err = fs.FederationLinks(ctx, b.MPIID)
+		require.NoError(t, err)
+		assert.Empty(t, links)
+		require.NoError(t, fs.CreateFederationLink(ctx, dup), "the pair can be linked again once unlinked")
+	})
+
+	t.Run("CandidatesRankSharedKeysThenRecency", func(t *testing.T) {
+		s := fresh(t)
+		// Three namesakes under the probe's name key; older shares only
+		// it, while recent and newest also share the phone key.
+		older := mpiRecord("SN-DKR-26-HHHHHHH1", "Awa", "Sow")
+		older.PhoneNumber, older.ExternalIDs = "", nil
+		recent := mpiRecord("SN-DKR-26-HHHHHHH3", "Awa", "Sow")
+		recent.ExternalIDs, recent.CreatedAt = nil, base.Add(time.Hour)
+		newest := mpiRecord("SN-DKR-26-HHHHHHH2", "Awa", "Sow")
+		newest.ExternalIDs, newest.CreatedAt = nil, base.Add(2*time.Hour)
+		for _, r := range []mpi.Record{older, recent, newest} {
+			require.NoError(t, s.Records.CreateRecord(ctx, r))
+		}
+		probe := mpiRecord("SN-DKR-26-ZZZZZZZZ", "Awa", "Sow")
+		probe.ExternalIDs = nil
+		got, err := s.Records.Candidates(ctx, "prog_a", mpi.BlockingKeys(probe), 10)
+		require.NoError(t, err)
+		assert.Equal(t, []string{newest.MPIID, recent.MPIID, older.MPIID}, mpiIDs(got), "most keys shared, then the most recent")
+		got, err = s.Records.Candidates(ctx, "prog_a", mpi.BlockingKeys(probe), 1)
+		require.NoError(t, err)
+		assert.Equal(t, []string{newest.MPIID}, mpiIDs(got), "the cut is deterministic")
+
+		bulk, ok := s.Records.(ports.MPIBulkStore)
+		if !ok {
+			return
+		}
+		nameKey := ""
+		for _, k := range mpi.BlockingKeys(probe) {
+			if k[0] == 'n' {
+				nameKey = k
+			}
+		}
+		byKey, recs, err := bulk.BlockedRecords(ctx, "prog_a", []string{nameKey}, 2)
+		require.NoError(t, err)
+		assert.Equal(t, []string{newest.MPIID, recent.MPIID}, byKey[nameKey], "the two most recent, in MPI id order")
+		assert.Equal(t, []string{newest.MPIID, recent.MPIID}, mpiIDs(recs))
 	})
 
 	t.Run("ConcurrentUpdatesLoseNothing", func(t *testing.T) {

@@ -97,7 +97,7 @@ var paramAliases = map[string]map[string]string{
 var moduleKeys = []string{"sms_gateway", "pvc_studio", "whatsapp_bsp", "offline_sync", "geo_command_center",
 	"advanced_analytics", "ai_fraud_detection", "sovereign_wallet", "mpi_registry", "dedicated_verify_platform",
 	"advanced_sla", "sovereign_hosting", "biometric_signature", "dedicated_provisioning", "advanced_simulation",
-	"trust_score"} // trust_score: Kente's key for the trust-score routes (not in §7.4)
+	"trust_score", "ai_optimizer"} // Kente's keys for the trust-score and AI optimizer routes (§15.20, not in §7.4)
 
 func activateModules(t *testing.T, databaseURL string, programmeIDs ...string) {
 	t.Helper()

@@ -186,3 +186,121 @@ func TestMPIEndToEnd(t *testing.T) {
 		assert.Equal(t, []string{"mpi.register", "mpi.register_forced", "mpi.update", "mpi.merge", "mpi.admin_verify"}, actions)
 	})
 }
+
+func TestMPIFederationEndToEnd(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, d sqlstore.Dialect) {
+		cfg := testConfig(t, sqltest.URL(t, d))
+		c := start(t, cfg)
+		_, tokA := mpiProgramme(t, c, cfg.DatabaseURL, "fed.a@sante.sn", false)
+		_, tokB := mpiProgramme(t, c, cfg.DatabaseURL, "fed.b@sante.sn", false)
+		_, admin := mpiProgramme(t, c, cfg.DatabaseURL, "fed.admin@sante.sn", true)
+
+		register := func(tok string, in map[string]any) string {
+			t.Helper()
+			res := c.do("POST", "/api/v1/mpi/register", tok, in)
+			require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+			return res.JSON(t)["mpi_id"].(string)
+		}
+		a := register(tokA, mpiFatou())
+		twin := mpiFatou()
+		twin["first_name"], twin["phone_number"] = "Fatoumata", "+221770000009"
+		b := register(tokB, twin) // the same person in another programme
+		other := map[string]any{"first_name": "Kwame", "last_name": "Mensah", "date_of_birth": "1961-02-01", "gender": "M",
+			"region_code": "ACC", "country_code": "GH"}
+		k := register(tokB, other)
+
+		// Duplicates: the cross-programme pair only; threshold is a percentage.
+		assert.Equal(t, http.StatusForbidden, c.do("GET", "/api/v1/mpi/admin/federation/duplicates", tokA, nil).Status)
+		res := c.do("GET", "/api/v1/mpi/admin/federation/duplicates", admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		body := res.JSON(t)
+		assert.Equal(t, 85.0, body["threshold"], "§15.13 federation default")
+		require.Len(t, body["items"], 1, "%s", res.Body)
+		pair := body["items"].([]any)[0].(map[string]any)
+		ids := []string{pair["source"].(map[string]any)["mpi_id"].(string), pair["target"].(map[string]any)["mpi_id"].(string)}
+		assert.ElementsMatch(t, []string{a, b}, ids)
+		assert.GreaterOrEqual(t, pair["similarity_score"], 0.85)
+		assert.Nil(t, body["next_cursor"])
+		res = c.do("GET", "/api/v1/mpi/admin/federation/duplicates?threshold=99.9", admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Empty(t, res.JSON(t)["items"], "Fatoumata is not an exact Fatou")
+		for _, bad := range []string{"101", "-1", "high"} {
+			requireField(t, c.do("GET", "/api/v1/mpi/admin/federation/duplicates?threshold="+bad, admin, nil), "threshold")
+		}
+		requireField(t, c.do("GET", "/api/v1/mpi/admin/federation/duplicates?limit=0", admin, nil), "limit")
+		requireField(t, c.do("GET", "/api/v1/mpi/admin/federation/duplicates?cursor=nonsense", admin, nil), "cursor")
+
+		// Federation search honours q and country.
+		res = c.do("GET", "/api/v1/mpi/admin/federation/search?q=mensah&country=gh", admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Equal(t, 1.0, res.JSON(t)["total"])
+		res = c.do("GET", "/api/v1/mpi/admin/federation/search?q=mensah&country=SN", admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Equal(t, 0.0, res.JSON(t)["total"])
+		requireField(t, c.do("GET", "/api/v1/mpi/admin/federation/search?country=XX", admin, nil), "country")
+
+		// Link: validation, then created, then a duplicate link is 409.
+		link := func(body map[string]any) response {
+			return c.do("POST", "/api/v1/mpi/admin/federation/link", admin, body)
+		}
+		good := map[string]any{"source_mpi_id": a, "target_mpi_id": b, "link_type": "same_person", "confidence": 0.93, "notes": "same NIN card"}
+		assert.Equal(t, http.StatusForbidden, c.do("POST", "/api/v1/mpi/admin/federation/link", tokA, good).Status)
+		for field, bad := range map[string]any{"link_type": "cousin", "confidence": 93, "target_mpi_id": a} {
+			in := map[string]any{}
+			for key, v := range good {
+				in[key] = v
+			}
+			in[field] = bad
+			requireField(t, link(in), field)
+		}
+		noConf := map[string]any{"source_mpi_id": a, "target_mpi_id": b, "link_type": "related"}
+		requireField(t, link(noConf), "confidence")
+		missing := map[string]any{"source_mpi_id": a, "target_mpi_id": "SN-DKR-26-NOPENOPE", "link_type": "related", "confidence": 0.5}
+		res = link(missing)
+		require.Equal(t, http.StatusNotFound, res.Status, "%s", res.Body)
+		assert.Equal(t, "target_mpi_id", res.JSON(t)["field"])
+
+		res = link(good)
+		require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+		created := res.JSON(t)
+		linkID := created["link_id"].(string)
+		assert.Equal(t, "same_person", created["link_type"])
+		assert.Equal(t, 0.93, created["confidence"])
+		reversed := map[string]any{"source_mpi_id": b, "target_mpi_id": a, "link_type": "related", "confidence": 0.5}
+		res = link(reversed)
+		require.Equal(t, http.StatusConflict, res.Status, "%s", res.Body)
+		assert.Equal(t, "mpi.federation_link_exists", res.JSON(t)["code"])
+		res = link(map[string]any{"source_mpi_id": b, "target_mpi_id": k, "link_type": "household_member", "confidence": 1})
+		require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+
+		// Links of a record, from either end.
+		res = c.do("GET", "/api/v1/mpi/admin/federation/links/"+b, admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Equal(t, 2.0, res.JSON(t)["count"])
+		res = c.do("GET", "/api/v1/mpi/admin/federation/links/"+a, admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Equal(t, 1.0, res.JSON(t)["count"])
+		assert.Equal(t, http.StatusNotFound, c.do("GET", "/api/v1/mpi/admin/federation/links/SN-DKR-26-NOPENOPE", admin, nil).Status)
+		assert.Equal(t, http.StatusForbidden, c.do("GET", "/api/v1/mpi/admin/federation/links/"+a, tokA, nil).Status)
+
+		// Unlink: 204, then 404; the pair can be linked again.
+		assert.Equal(t, http.StatusForbidden, c.do("DELETE", "/api/v1/mpi/admin/federation/links/"+linkID, tokA, nil).Status)
+		res = c.do("DELETE", "/api/v1/mpi/admin/federation/links/"+linkID, admin, nil)
+		require.Equal(t, http.StatusNoContent, res.Status, "%s", res.Body)
+		assert.Equal(t, http.StatusNotFound, c.do("DELETE", "/api/v1/mpi/admin/federation/links/"+linkID, admin, nil).Status)
+		res = c.do("GET", "/api/v1/mpi/admin/federation/links/"+a, admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Equal(t, 0.0, res.JSON(t)["count"])
+		require.Equal(t, http.StatusCreated, link(reversed).Status)
+
+		// Audited.
+		ctx := context.Background()
+		db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+		require.NoError(t, err)
+		defer db.Close()
+		var actions []string
+		require.NoError(t, db.Bun.NewSelect().Table("audit_log").Column("action").Where("action LIKE ?", "mpi.federation.%").
+			OrderExpr("seq").Scan(ctx, &actions))
+		assert.Equal(t, []string{"mpi.federation.link", "mpi.federation.link", "mpi.federation.unlink", "mpi.federation.link"}, actions)
+	})
+}

@@ -1,0 +1,65 @@
+-- Federation links (platform §6.2): an administrator's statement that two
+-- records, usually of different programmes, are the same person, members
+-- of one household, or related. One link per unordered pair of records:
+-- pair_low and pair_high are the two MPI ids in order.
+CREATE TABLE IF NOT EXISTS mpi_federation_links (
+    id                  VARCHAR(40)  NOT NULL,
+    source_mpi_id       VARCHAR(32)  NOT NULL,
+    source_programme_id VARCHAR(64)  NOT NULL,
+    target_mpi_id       VARCHAR(32)  NOT NULL,
+    target_programme_id VARCHAR(64)  NOT NULL,
+    pair_low            VARCHAR(32)  NOT NULL,
+    pair_high           VARCHAR(32)  NOT NULL,
+    link_type           VARCHAR(32)  NOT NULL,
+    confidence          DOUBLE       NOT NULL,
+    notes               VARCHAR(1000) NOT NULL DEFAULT '',
+    created_by          VARCHAR(64)  NOT NULL DEFAULT '',
+    created_at          DATETIME(6)  NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY mpi_federation_links_pair_idx (pair_low, pair_high),
+    KEY mpi_federation_links_source_idx (source_mpi_id),
+    KEY mpi_federation_links_target_idx (target_mpi_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+--bun:split
+
+-- The version of mpi.BlockingKeys the stored keys were derived with. The
+-- MPI store re-derives every active record's keys when it differs from the
+-- code's (mpi.BlockingKeysVersion); 0 means unknown, so a database migrated
+-- from an earlier release is re-indexed once.
+CREATE TABLE IF NOT EXISTS mpi_index_state (
+    name    VARCHAR(64) NOT NULL,
+    version INT         NOT NULL,
+    PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+--bun:split
+
+INSERT INTO mpi_index_state (name, version) VALUES ('blocking_keys', 0);
+
+--bun:split
+
+-- Blocking keys keyed by block_key first: the per-programme look-up reads
+-- the same primary key (block_key, programme_id), the cross-programme
+-- federation join needs it, and one index instead of two makes each key
+-- one B-tree insertion (the separate mpi_id index is gone: a record's keys
+-- are deleted by their primary key, derived again from the stored record).
+CREATE TABLE IF NOT EXISTS mpi_blocking_keys_next (
+    block_key    VARCHAR(200) NOT NULL,
+    programme_id VARCHAR(64)  NOT NULL,
+    mpi_id       VARCHAR(32)  NOT NULL,
+    PRIMARY KEY (block_key, programme_id, mpi_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+--bun:split
+
+INSERT INTO mpi_blocking_keys_next (block_key, programme_id, mpi_id)
+SELECT block_key, programme_id, mpi_id FROM mpi_blocking_keys;
+
+--bun:split
+
+DROP TABLE mpi_blocking_keys;
+
+--bun:split
+
+ALTER TABLE mpi_blocking_keys_next RENAME TO mpi_blocking_keys;
