@@ -267,6 +267,7 @@ func registerAll(r *router, s *server) {
 	registerWallet(r, s)
 	registerBillingV1(r, s)
 	registerChat(r, s)
+	registerKnowledgeBase(r, s)
 	registerCampaigns(r, s)
 }
 

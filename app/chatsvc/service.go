@@ -52,7 +52,10 @@ type Deps struct {
 	Memories      ports.MemoryStore
 	Agents        ports.AgentStore
 	Search        ports.ConversationSearch
-	LLM           ports.LLM
+	// FAQs keeps the knowledge base's FAQ entries; nil: the /api/admin/kb
+	// use cases answer fault.Unavailable.
+	FAQs ports.FAQStore
+	LLM  ports.LLM
 	// Retriever finds passages to cite; nil: none are retrieved.
 	Retriever ports.Retriever
 	// Models gates models by tier; nil: every model the LLM serves is
