@@ -68,6 +68,9 @@ type Deps struct {
 	// DefaultModel is used when neither the request nor the conversation
 	// names a model.
 	DefaultModel string
+	// NoAutoMemories turns off remembering the facts a user states about
+	// themselves after each reply (askozzy-notes §4.5).
+	NoAutoMemories bool
 }
 
 // Service runs the chat use cases.

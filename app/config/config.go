@@ -88,6 +88,9 @@ type Config struct {
 	// (a secret, optional, never generated), KENTE_LLM_MODEL_MAP (compact
 	// "id=upstream[|window],…" or a .json file), KENTE_LLM_TIMEOUT.
 	LLM llm.Config
+	// AutoMemories lets chat remember the facts a user states about
+	// themselves (askozzy-notes §4.5). KENTE_CHAT_AUTO_MEMORIES, default true.
+	AutoMemories bool
 
 	Secrets Secrets
 }
@@ -148,6 +151,7 @@ func Defaults() Config {
 		Addr:            "127.0.0.1:8080",
 		DatabaseURL:     "sqlite://kente.db",
 		AutoMigrate:     true,
+		AutoMemories:    true,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "json",
 		CORSOrigins:     []string{"*"},
@@ -221,6 +225,13 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	parse("KENTE_AUTO_MIGRATE", func(v string) (err error) {
 		c.AutoMigrate, err = strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		return nil
+	})
+	parse("KENTE_CHAT_AUTO_MEMORIES", func(v string) (err error) {
+		c.AutoMemories, err = strconv.ParseBool(v)
 		if err != nil {
 			return errors.New("must be true or false")
 		}

@@ -43,5 +43,6 @@ func newChat(in chatIn) (*chatsvc.Service, error) {
 		Conversations: in.Conversations, Messages: in.Messages, Folders: in.Folders, Memories: in.Memories, Agents: in.Agents,
 		Search: in.Search, FAQs: in.FAQs, LLM: reg, Retriever: retriever, Models: in.Tiers, Audit: in.Audit,
 		Clock: ports.SystemClock{}, Rand: rand.Reader, Log: in.Log, DefaultModel: chatsvc.ModelFor(in.Config.Tiers),
+		NoAutoMemories: !in.Config.AutoMemories,
 	}), nil
 }
