@@ -222,3 +222,29 @@ type SearchHit struct {
 	MessageID string
 	UpdatedAt time.Time
 }
+
+// CodeFAQNotFound: no such knowledge-base entry.
+const CodeFAQNotFound = "kb.not_found"
+
+// FAQStore keeps the knowledge base's question-and-answer entries.
+type FAQStore interface {
+	// CreateFAQ stores f (normalised by the caller); a taken id is
+	// fault.Conflict.
+	CreateFAQ(ctx context.Context, f chat.FAQ) error
+	// FAQ returns fault.NotFound (CodeFAQNotFound) when absent.
+	FAQ(ctx context.Context, id string) (chat.FAQ, error)
+	// FAQs lists entries, highest priority first then newest, and how many
+	// there are. limit 1–500.
+	FAQs(ctx context.Context, limit, offset int) ([]chat.FAQ, int, error)
+	// UpdateFAQ locks the entry, applies fn and stores every field but the
+	// id, creator and creation time; fn's error aborts. fault.NotFound when
+	// absent.
+	UpdateFAQ(ctx context.Context, id string, fn func(*chat.FAQ) error) (chat.FAQ, error)
+	// DeleteFAQ removes the entry; fault.NotFound when absent.
+	DeleteFAQ(ctx context.Context, id string) error
+	// MatchFAQs returns up to limit active entries whose question or a
+	// keyword contains one of terms (lower-case words; case-insensitive,
+	// wildcards taken literally), highest priority first, then newest.
+	// No terms match nothing.
+	MatchFAQs(ctx context.Context, terms []string, limit int) ([]chat.FAQ, error)
+}

@@ -18,7 +18,10 @@ type JobQueue interface {
 	// Claim marks up to n jobs of the given kinds as running for worker until
 	// now+lease and returns them, attempt incremented. Claimable jobs are
 	// available ones with RunAt ≤ now and running ones whose lease ended
-	// before now (their worker died). No job is handed to two workers.
+	// before now (their worker died). No job is handed to two workers. A
+	// running job whose lease ended on its final attempt is returned with
+	// Exhausted set and its attempt unchanged: the caller gives it up and
+	// fails it (the handler does not run again).
 	Claim(ctx context.Context, worker string, kinds []string, n int, now time.Time, lease time.Duration) ([]job.Job, error)
 	// Extend renews worker's lease on a running job; fault.Conflict when the
 	// job is no longer worker's (its lease expired and another took it).

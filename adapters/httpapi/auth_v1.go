@@ -26,7 +26,13 @@ type routeConfig struct {
 	module    string
 	multipart bool
 	slash     bool
+	maxBody   int64
 }
+
+// largeBody lets the route take a body of up to n bytes, or the configured
+// Options.BodyLimit when that is larger (the card-job upload carries up to
+// 10,000 rows).
+func largeBody(n int64) routeOption { return func(c *routeConfig) { c.maxBody = n } }
 
 // withModule makes the route answer 403 "programme.module_required" unless
 // premium module key is active for the caller's programme. The route must
@@ -63,6 +69,9 @@ func (r *router) handleV1(method, path string, level identity.Level, h gin.Handl
 		r.routes = append(r.routes, Route{Method: method, Path: p, Level: level})
 		if r.g == nil {
 			continue
+		}
+		if cfg.maxBody > r.s.opts.BodyLimit {
+			r.s.bodyLimits[method+" "+p] = cfg.maxBody
 		}
 		chain := make([]gin.HandlerFunc, 0, 5)
 		if level != identity.Public {

@@ -56,9 +56,12 @@ func bindJSON(c *gin.Context, dst any, required bool) error {
 func decodeError(err error) error {
 	var tooBig *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
+	var fe *fault.Error
 	switch {
 	case errors.As(err, &tooBig):
 		return errTooLarge
+	case errors.As(err, &fe): // a field's own UnmarshalJSON names what is wrong
+		return fe
 	case errors.As(err, &typeErr):
 		if typeErr.Field == "" {
 			return errNotObject

@@ -172,6 +172,9 @@ type server struct {
 	metrics *prometheus.Registry
 	opts    Options
 	openapi []byte
+	// bodyLimits holds the routes ("METHOD /path") whose body cap differs
+	// from opts.BodyLimit; written only while routes are registered.
+	bodyLimits map[string]int64
 
 	passkeys *passkeysvc.Service // nil: the passkey routes answer 503
 
@@ -216,7 +219,7 @@ func newEngine(d Deps, o Options) (*gin.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{id: d.Identity, audit: d.Audit, ready: d.Ready, log: d.Logger, metrics: d.Metrics, opts: o, openapi: doc}
+	s := &server{id: d.Identity, audit: d.Audit, ready: d.Ready, log: d.Logger, metrics: d.Metrics, opts: o, openapi: doc, bodyLimits: map[string]int64{}}
 	s.passkeys = d.Passkeys
 	s.programmes = d.Programmes
 	s.tiers, s.billing = d.Tiers, d.Billing
@@ -251,7 +254,7 @@ func newEngine(d Deps, o Options) (*gin.Engine, error) {
 		observe(s.log, m),
 		recovery(),
 		cors(o.CORSOrigins),
-		bodyLimit(o.BodyLimit),
+		bodyLimit(o.BodyLimit, s.bodyLimits),
 	)
 	e.NoRoute(func(c *gin.Context) {
 		renderStatus(c, http.StatusNotFound, "not_found", "Not found")
@@ -279,6 +282,7 @@ func registerAll(r *router, s *server) {
 	registerWallet(r, s)
 	registerBillingV1(r, s)
 	registerChat(r, s)
+	registerKnowledgeBase(r, s)
 	registerCampaigns(r, s)
 	registerInsights(r, s)
 	registerGeo(r, s)

@@ -215,10 +215,16 @@ func cors(origins []string) gin.HandlerFunc {
 
 var errTooLarge = fault.New(fault.TooLarge, "request.too_large", "Request body is too large")
 
-// bodyLimit refuses a declared Content-Length above limit at once and caps
-// the body actually read, so a chunked body cannot exceed it either.
-func bodyLimit(limit int64) gin.HandlerFunc {
+// bodyLimit refuses a declared Content-Length above the cap at once and
+// caps the body actually read, so a chunked body cannot exceed it either.
+// The cap is limit unless perRoute names the matched route ("METHOD
+// /path", as gin's FullPath gives it).
+func bodyLimit(def int64, perRoute map[string]int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		limit := def
+		if n, ok := perRoute[c.Request.Method+" "+c.FullPath()]; ok {
+			limit = n
+		}
 		if c.Request.ContentLength > limit {
 			fail(c, errTooLarge)
 			return

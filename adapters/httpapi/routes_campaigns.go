@@ -12,6 +12,11 @@ import (
 	"github.com/kente-gov/kente/core/identity"
 )
 
+// jobBodyLimit caps a card-job upload: 10,000 rows (campaign.MaxBeneficiaries)
+// of up to about 1.6 KB each (three 100-character fields in any script, a
+// date, a phone number and the JSON around them).
+const jobBodyLimit int64 = 16 << 20
+
 var errCampaignsUnavailable = fault.New(fault.Unavailable, "campaign.unavailable", "Campaigns are not configured")
 
 // registerCampaigns adds the Oomus campaign, job, verification and
@@ -24,7 +29,7 @@ func registerCampaigns(r *router, s *server) {
 	r.handleV1(http.MethodPatch, c+"/:campaign_id", identity.Authenticated, s.v1PatchCampaign)
 	r.handleV1(http.MethodDelete, c+"/:campaign_id", identity.Authenticated, s.v1ArchiveCampaign)
 	r.handleV1(http.MethodPost, c+"/:campaign_id/restore", identity.Authenticated, s.v1RestoreCampaign)
-	r.handleV1(http.MethodPost, c+"/:campaign_id/jobs", identity.Authenticated, s.v1CreateJob, collection())
+	r.handleV1(http.MethodPost, c+"/:campaign_id/jobs", identity.Authenticated, s.v1CreateJob, collection(), largeBody(jobBodyLimit))
 	r.handleV1(http.MethodGet, j, identity.Authenticated, s.v1Jobs, collection())
 	r.handleV1(http.MethodGet, j+"/:job_id", identity.Authenticated, s.v1Job)
 	r.handleV1(http.MethodGet, j+"/:job_id/estimate", identity.Authenticated, s.v1JobEstimate)

@@ -15,7 +15,7 @@ func freshChat(d sqlstore.Dialect) func(t *testing.T) porttest.Chat {
 		return porttest.Chat{
 			Users: sqlstore.NewUserStore(db), Conversations: convs, Messages: sqlstore.NewMessageStore(db),
 			Folders: sqlstore.NewFolderStore(db), Memories: sqlstore.NewMemoryStore(db),
-			Agents: sqlstore.NewAgentStore(db), Search: convs,
+			Agents: sqlstore.NewAgentStore(db), Search: convs, FAQs: sqlstore.NewFAQStore(db),
 		}
 	}
 }
@@ -31,6 +31,7 @@ func TestChatStores(t *testing.T) {
 		{"MemoryStore", porttest.MemoryStore},
 		{"AgentStore", porttest.AgentStore},
 		{"ConversationSearch", porttest.ConversationSearch},
+		{"FAQStore", porttest.FAQStore},
 	}
 	for _, d := range sqltest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {

@@ -94,7 +94,9 @@ func (q *JobQueue) Enqueue(ctx context.Context, kind string, payload []byte, o j
 }
 
 // Claim marks up to n claimable jobs running for worker and returns them.
-// Running jobs whose lease expired on their last attempt are failed first.
+// A running job whose lease expired on its last attempt is claimed too,
+// its attempt count unchanged and Exhausted set, so that the runner gives
+// it up (and its kind can undo what the job had reserved) before failing it.
 func (q *JobQueue) Claim(ctx context.Context, worker string, kinds []string, n int, now time.Time, lease time.Duration) ([]job.Job, error) {
 	if n <= 0 || len(kinds) == 0 {
 		return nil, nil
@@ -107,17 +109,13 @@ func (q *JobQueue) Claim(ctx context.Context, worker string, kinds []string, n i
 	var out []job.Job
 	err := q.db.WithinTx(ctx, func(ctx context.Context) error {
 		idb := q.db.idb(ctx)
-		if _, err := idb.NewUpdate().Model((*jobRow)(nil)).
-			Set("status = ?", string(job.Failed)).
-			Set("last_error = ?", "lease expired on the final attempt (the worker stopped)").
-			Set("finished_at = ?", now).Set("updated_at = ?", now).
-			Where("status = ?", string(job.Running)).Where("locked_until < ?", now).
-			Where("attempt >= max_attempts").Where("kind IN (?)", bun.In(kinds)).
-			Exec(ctx); err != nil {
-			return q.db.wrapErr(err, "fail expired jobs")
+		var picked []struct {
+			ID          string `bun:"id"`
+			Status      string `bun:"status"`
+			Attempt     int    `bun:"attempt"`
+			MaxAttempts int    `bun:"max_attempts"`
 		}
-		var ids []string
-		sel := idb.NewSelect().Model((*jobRow)(nil)).Column("id").
+		sel := idb.NewSelect().Model((*jobRow)(nil)).Column("id", "status", "attempt", "max_attempts").
 			Where("kind IN (?)", bun.In(kinds)).
 			WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
 				return sq.WhereGroup(" OR ", func(sq *bun.SelectQuery) *bun.SelectQuery {
@@ -130,15 +128,23 @@ func (q *JobQueue) Claim(ctx context.Context, worker string, kinds []string, n i
 		if q.db.Dialect != SQLite {
 			sel = sel.For("UPDATE SKIP LOCKED")
 		}
-		if err := sel.Scan(ctx, &ids); err != nil {
+		if err := sel.Scan(ctx, &picked); err != nil {
 			return q.db.wrapErr(err, "select claimable jobs")
 		}
-		if len(ids) == 0 {
+		if len(picked) == 0 {
 			return nil
+		}
+		ids := make([]string, len(picked))
+		exhausted := map[string]bool{}
+		for i, p := range picked {
+			ids[i] = p.ID
+			if p.Status == string(job.Running) && p.Attempt >= p.MaxAttempts {
+				exhausted[p.ID] = true // its last attempt's lease ran out
+			}
 		}
 		if _, err := idb.NewUpdate().Model((*jobRow)(nil)).
 			Set("status = ?", string(job.Running)).Set("locked_by = ?", worker).
-			Set("locked_until = ?", until).Set("attempt = attempt + 1").Set("updated_at = ?", now).
+			Set("locked_until = ?", until).Set("attempt = CASE WHEN attempt < max_attempts THEN attempt + 1 ELSE attempt END").Set("updated_at = ?", now).
 			Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
 			return q.db.wrapErr(err, "claim jobs")
 		}
@@ -149,6 +155,7 @@ func (q *JobQueue) Claim(ctx context.Context, worker string, kinds []string, n i
 		out = make([]job.Job, len(rows))
 		for i := range rows {
 			out[i] = rows[i].job()
+			out[i].Exhausted = exhausted[rows[i].ID]
 		}
 		return nil
 	})

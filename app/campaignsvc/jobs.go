@@ -74,9 +74,10 @@ func (s *Service) usedCards(ctx context.Context, programmeID string, now time.Ti
 	return used, nil
 }
 
-// CreateJob validates the beneficiaries row by row, prices the job under
-// the billing rules and, in one transaction, stores the job, enqueues its
-// queue job, consumes the quota (usage record) and debits any overage.
+// CreateJob validates the beneficiaries row by row and, in one transaction
+// holding the programme's row, prices the job under the billing rules,
+// stores it, enqueues its queue job, consumes the quota (usage record) and
+// debits any overage.
 func (s *Service) CreateJob(ctx context.Context, a Actor, campaignID string, in JobInput) (campaign.Job, error) {
 	c, err := s.campaignFor(ctx, a, campaignID)
 	if err != nil {
@@ -103,20 +104,27 @@ func (s *Service) CreateJob(ctx context.Context, a Actor, campaignID string, in 
 		return campaign.Job{}, err
 	}
 	n := int64(len(in.Beneficiaries))
-	q, _, err := s.quote(ctx, c.ProgrammeID, n, in.DPI, now)
-	if err != nil {
-		return campaign.Job{}, err
-	}
 	id, err := s.uuid()
 	if err != nil {
 		return campaign.Job{}, err
 	}
 	include := in.IncludeMPIID == nil || *in.IncludeMPIID
 	j := campaign.Job{ID: id, CampaignID: c.ID, ProgrammeID: c.ProgrammeID, Status: campaign.JobPending, TotalCards: n, DPI: in.DPI,
-		RenderScale: scale, TotalLots: campaign.Lots(n), IncludeMPIID: include, CostFCFA: q.CostFCFA, QuotaConsumed: n,
+		RenderScale: scale, TotalLots: campaign.Lots(n), IncludeMPIID: include, QuotaConsumed: n,
 		ETASeconds: campaign.ETASeconds(0, n, 0, 100/campaign.TargetSecondsPer100), CreatedAt: now}
 	payload, _ := json.Marshal(generatePayload{CardJobID: id})
 	err = s.d.Tx.WithinTx(ctx, func(ctx context.Context) error {
+		// Concurrent launches of one programme take turns on its row, so the
+		// month's usage and the balance priced here are the ones this job is
+		// charged against (two launches cannot both fit in the last quota).
+		if _, err := s.d.Programmes.UpdateProgramme(ctx, c.ProgrammeID, func(*programme.Programme) error { return nil }); err != nil {
+			return fmt.Errorf("lock programme: %w", err)
+		}
+		q, _, err := s.quote(ctx, c.ProgrammeID, n, in.DPI, now)
+		if err != nil {
+			return err
+		}
+		j.CostFCFA = q.CostFCFA
 		qid, err := s.d.Queue.Enqueue(ctx, GenerateKind, payload, job.Options{RunAt: now})
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,4 +223,82 @@ func TestWorkerCompletesWithMeasuredWork(t *testing.T) {
 	// Another programme sees nothing.
 	_, err = f.svc.Job(ctx, campaignsvc.Actor{ProgrammeID: "other"}, j.ID)
 	assert.True(t, fault.Is(err, fault.NotFound))
+}
+
+// TestConcurrentLaunchesShareTheQuota launches eight one-card jobs at once
+// against a quota of 5 and no balance: exactly five fit, the others are
+// refused, and the month's usage says 5 (the launches take turns on the
+// programme's row, so none is priced against a stale usage figure).
+func TestConcurrentLaunchesShareTheQuota(t *testing.T) {
+	for _, d := range sqltest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			c := f.campaign(t, "SLT-VAC")
+			const launches = 8
+			errs := make(chan error, launches)
+			var wg sync.WaitGroup
+			for range launches {
+				wg.Go(func() {
+					_, err := f.svc.CreateJob(ctx, f.actor, c.ID, campaignsvc.JobInput{Beneficiaries: rows(1)})
+					errs <- err
+				})
+			}
+			wg.Wait()
+			close(errs)
+			ok, refused := 0, 0
+			for err := range errs {
+				if err == nil {
+					ok++
+					continue
+				}
+				fe, isFault := fault.As(err)
+				require.True(t, isFault, "%v", err)
+				require.Equal(t, fault.PaymentRequired, fe.Kind, "%v", err)
+				refused++
+			}
+			assert.Equal(t, 5, ok)
+			assert.Equal(t, launches-5, refused)
+			recs, err := f.store.EngineUsage(ctx, f.actor.ProgrammeID, "2026-11")
+			require.NoError(t, err)
+			require.Len(t, recs, 1)
+			assert.Equal(t, int64(5), recs[0].CardsGenerated)
+			assert.Empty(t, f.billing.charged)
+		})
+	}
+}
+
+// TestGiveUpAfterLostWorkerRefunds: a generation whose every attempt's
+// worker died (leases ran out) comes back from the queue exhausted;
+// GiveUp fails the card job and refunds its quota, once.
+func TestGiveUpAfterLostWorkerRefunds(t *testing.T) {
+	for _, d := range sqltest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			c := f.campaign(t, "LST-VAC")
+			created, err := f.svc.CreateJob(ctx, f.actor, c.ID, campaignsvc.JobInput{Beneficiaries: rows(2)})
+			require.NoError(t, err)
+			var q job.Job
+			for range job.DefaultMaxAttempts + 1 {
+				js, err := f.queue.Claim(ctx, "w", []string{campaignsvc.GenerateKind}, 1, f.clock.Now(), time.Minute)
+				require.NoError(t, err)
+				require.Len(t, js, 1)
+				q = js[0]
+				f.clock.Add(2 * time.Minute) // the worker dies; its lease runs out
+			}
+			require.True(t, q.Exhausted)
+			require.NoError(t, f.svc.GiveUp(ctx, q, job.ReasonLeaseExpired))
+			require.NoError(t, f.svc.GiveUp(ctx, q, job.ReasonLeaseExpired), "idempotent")
+			j, err := f.store.CardJob(ctx, created.ID)
+			require.NoError(t, err)
+			assert.Equal(t, campaign.JobFailed, j.Status)
+			assert.Contains(t, j.ErrorMessage, "could not be resumed")
+			assert.Equal(t, int64(2), j.QuotaRefunded)
+			_, total, err := f.ledger.LedgerEntries(ctx, f.actor.ProgrammeID, programme.TxRefund, 10, 0)
+			require.NoError(t, err)
+			assert.Equal(t, 1, total, "one refund")
+			recs, err := f.store.EngineUsage(ctx, f.actor.ProgrammeID, "2026-11")
+			require.NoError(t, err)
+			assert.Equal(t, int64(0), recs[0].CardsGenerated)
+		})
+	}
 }

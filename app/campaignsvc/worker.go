@@ -41,6 +41,18 @@ func (s *Service) Generate(ctx context.Context, q job.Job) error {
 	return err
 }
 
+// GiveUp settles a generation whose final attempt ended without an outcome
+// (the worker stopped, the lease ran out): the card job is failed and its
+// quota and overage refunded, as after a failed last attempt. It is
+// idempotent.
+func (s *Service) GiveUp(ctx context.Context, q job.Job, reason string) error {
+	var p generatePayload
+	if err := json.Unmarshal(q.Payload, &p); err != nil || p.CardJobID == "" {
+		return fault.Field("payload", "campaign.invalid_payload", "the job payload names no card job")
+	}
+	return s.fail(ctx, p.CardJobID, "Generation stopped and could not be resumed: "+reason)
+}
+
 func (s *Service) generate(ctx context.Context, id string) error {
 	j, err := s.d.Jobs.CardJob(ctx, id)
 	if err != nil {

@@ -273,6 +273,9 @@ func (t *Turn) Stream(ctx context.Context, emit func(string) error) (Result, err
 	if t.first && chat.NeedsTitle(t.conv, 2) {
 		t.title(ctx)
 	}
+	if t.replace == "" {
+		t.remember(ctx)
+	}
 	return Result{MessageID: id, Usage: usage, Sources: t.req.Passages, Content: content}, nil
 }
 
@@ -304,6 +307,49 @@ func (t *Turn) title(ctx context.Context) {
 		return nil
 	}); err != nil {
 		s.d.Log.WarnContext(ctx, "chat title not saved", "err", err)
+	}
+}
+
+// remember stores the facts the user stated about themselves in this
+// message as auto memories (askozzy-notes §4.5): asked of the model, or
+// found by chat.ExtractFacts with the offline model or when the model's
+// answer cannot be read; only while the user has fewer than
+// chat.ExtractBelow memories; never over a preference or an instruction
+// (the store's chat.MayReplace). A failure here never fails the chat.
+func (t *Turn) remember(ctx context.Context) {
+	s := t.s
+	if s.d.NoAutoMemories || s.d.Memories == nil {
+		return
+	}
+	mems, err := s.d.Memories.Memories(ctx, t.user.ID)
+	if err != nil || len(mems) >= chat.ExtractBelow {
+		return
+	}
+	var facts []chat.Fact
+	ok := false
+	if t.model.Provider != "offline" {
+		tctx, cancel := context.WithTimeout(ctx, titleTimeout)
+		var b strings.Builder
+		_, err := s.d.LLM.Stream(tctx, chat.Request{Model: t.model.ID, Messages: chat.MemoryMessages(t.userText), MaxTokens: 300},
+			func(d chat.Delta) error { b.WriteString(d.Content); return nil })
+		cancel()
+		if err == nil {
+			facts, ok = chat.ParseFacts(b.String())
+		}
+	}
+	if !ok {
+		facts = chat.ExtractFacts(t.userText)
+	}
+	for _, f := range facts[:min(len(facts), chat.ExtractBelow-len(mems))] {
+		id, err := s.id("mem_")
+		if err != nil {
+			return
+		}
+		now := s.now()
+		if _, err := s.d.Memories.UpsertMemory(ctx, chat.Memory{ID: id, UserID: t.user.ID, Key: f.Key, Value: f.Value, Type: chat.MemoryAuto,
+			CreatedAt: now, UpdatedAt: now}); err != nil {
+			s.d.Log.WarnContext(ctx, "chat memory not saved", "key", f.Key, "err", err)
+		}
 	}
 }
 

@@ -11,11 +11,11 @@ import (
 	"github.com/kente-gov/kente/ports"
 )
 
-// Retriever is the ports.Retriever of this issue: it searches the
-// instructions of the conversation's agent and the caller's own
-// conversations. FAQ entries and documents come with the knowledge-base
-// issue.
+// Retriever is the ports.Retriever of the chat context: it searches the
+// active FAQ entries, the instructions of the conversation's agent and the
+// caller's own conversations. Documents come with the knowledge-base issue.
 type Retriever struct {
+	FAQs   ports.FAQStore           // nil: FAQs are not searched
 	Agents ports.AgentStore         // nil: agents are not searched
 	Search ports.ConversationSearch // nil: conversations are not searched
 }
@@ -37,6 +37,15 @@ func (r *Retriever) Retrieve(ctx context.Context, query string, scope chat.Scope
 	}
 	terms := keyTerms(query)
 	out := []chat.Passage{}
+	if r.FAQs != nil {
+		faqs, err := r.FAQs.MatchFAQs(ctx, chat.FAQTerms(query), min(limit, chat.MaxFAQMatches))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range faqs {
+			out = append(out, f.Passage())
+		}
+	}
 	if r.Agents != nil && scope.AgentID != "" && len(terms) > 0 {
 		a, err := r.Agents.Agent(ctx, scope.AgentID)
 		switch {

@@ -52,7 +52,10 @@ type Deps struct {
 	Memories      ports.MemoryStore
 	Agents        ports.AgentStore
 	Search        ports.ConversationSearch
-	LLM           ports.LLM
+	// FAQs keeps the knowledge base's FAQ entries; nil: the /api/admin/kb
+	// use cases answer fault.Unavailable.
+	FAQs ports.FAQStore
+	LLM  ports.LLM
 	// Retriever finds passages to cite; nil: none are retrieved.
 	Retriever ports.Retriever
 	// Models gates models by tier; nil: every model the LLM serves is
@@ -65,6 +68,9 @@ type Deps struct {
 	// DefaultModel is used when neither the request nor the conversation
 	// names a model.
 	DefaultModel string
+	// NoAutoMemories turns off remembering the facts a user states about
+	// themselves after each reply (askozzy-notes §4.5).
+	NoAutoMemories bool
 }
 
 // Service runs the chat use cases.

@@ -36,13 +36,18 @@ type scripted struct {
 	pieces []string
 	fail   error
 	title  string
-	reqs   []chat.Request
+	// memories answers the memory-extraction request when set.
+	memories string
+	reqs     []chat.Request
 }
 
 func (m *scripted) Stream(ctx context.Context, req chat.Request, emit func(chat.Delta) error) (chat.Usage, error) {
 	m.reqs = append(m.reqs, req)
 	if req.MaxTokens == 30 { // the title request
 		return chat.Usage{}, emit(chat.Delta{Content: m.title})
+	}
+	if req.MaxTokens == 300 && m.memories != "" { // the memory request
+		return chat.Usage{}, emit(chat.Delta{Content: m.memories})
 	}
 	for _, p := range m.pieces {
 		if err := ctx.Err(); err != nil {
@@ -86,16 +91,23 @@ type fixture struct {
 	msgs  *sqlstore.MessageStore
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t *testing.T) fixture { return newFixtureWith(t, nil) }
+
+// newFixtureWith is newFixture with edit applied to the service's deps.
+func newFixtureWith(t *testing.T, edit func(*chatsvc.Deps)) fixture {
 	t.Helper()
 	db := sqltest.Fresh(t, sqlstore.SQLite)
 	f := fixture{llm: &scripted{pieces: []string{"Hello", " there", "."}, title: "\"Budget memo\""}, audit: &testkit.AuditRecorder{},
 		users: sqlstore.NewUserStore(db), convs: sqlstore.NewConversationStore(db), msgs: sqlstore.NewMessageStore(db)}
 	agents := sqlstore.NewAgentStore(db)
-	f.svc = chatsvc.New(chatsvc.Deps{Conversations: f.convs, Messages: f.msgs, Folders: sqlstore.NewFolderStore(db),
+	d := chatsvc.Deps{Conversations: f.convs, Messages: f.msgs, Folders: sqlstore.NewFolderStore(db),
 		Memories: sqlstore.NewMemoryStore(db), Agents: agents, Search: f.convs, LLM: f.llm,
 		Retriever: &chatsvc.Retriever{Agents: agents, Search: f.convs}, Models: gate{}, Audit: f.audit,
-		Clock: testkit.NewClock(t0), Rand: rand.Reader, DefaultModel: "m-free"})
+		Clock: testkit.NewClock(t0), Rand: rand.Reader, DefaultModel: "m-free"}
+	if edit != nil {
+		edit(&d)
+	}
+	f.svc = chatsvc.New(d)
 	return f
 }
 
@@ -305,4 +317,71 @@ func TestDetectArtifact(t *testing.T) {
 		assert.NotEmpty(t, got.Title)
 	}
 	assert.Equal(t, "Q2 reallocation", chatsvc.DetectArtifact("TO: Director\nSUBJECT: Q2 reallocation\nFROM: me and the rest").Title)
+}
+
+func (f fixture) say(t *testing.T, u identity.User, message string) {
+	t.Helper()
+	c, err := f.svc.CreateConversation(ctx, u, chatsvc.NewConversation{})
+	require.NoError(t, err)
+	turn, err := f.svc.StartChat(ctx, u, chatsvc.ChatInput{ConversationID: c.ID, Message: message})
+	require.NoError(t, err)
+	_, err = turn.Stream(ctx, func(string) error { return nil })
+	require.NoError(t, err)
+}
+
+func memoryMap(t *testing.T, f fixture, u identity.User) map[string]chat.Memory {
+	t.Helper()
+	list, err := f.svc.Memories(ctx, u)
+	require.NoError(t, err)
+	out := map[string]chat.Memory{}
+	for _, m := range list {
+		out[m.Key] = m
+	}
+	return out
+}
+
+// TestChatRemembersWhatTheUserStates: after a reply, the facts the user
+// stated become auto memories: from the model's JSON when it gives one,
+// else by the fixed rules; a preference is never overwritten.
+func TestChatRemembersWhatTheUserStates(t *testing.T) {
+	f := newFixture(t)
+	u := f.user(t)
+	_, err := f.svc.SaveMemory(ctx, u, "writing_style", "formal, in French", chat.MemoryPreference)
+	require.NoError(t, err)
+
+	// The model's answer is not JSON: the rules find the facts.
+	f.say(t, u, "Hello, I am a procurement officer and I work at the Ministry of Finance. I prefer short answers.")
+	got := memoryMap(t, f, u)
+	require.Contains(t, got, "role")
+	assert.Equal(t, "procurement officer", got["role"].Value)
+	assert.Equal(t, chat.MemoryAuto, got["role"].Type)
+	assert.Equal(t, "ministry of finance", got["department"].Value)
+	assert.Equal(t, "formal, in French", got["writing_style"].Value, "a preference is never overwritten")
+	assert.Equal(t, chat.MemoryPreference, got["writing_style"].Type)
+
+	// The model's JSON is used when it gives one.
+	f.llm.memories = `[{"key": "expertise", "value": "tender evaluation"}, {"key": "role", "value": "senior procurement officer"}]`
+	f.say(t, u, "As a senior officer I evaluate tenders.")
+	got = memoryMap(t, f, u)
+	assert.Equal(t, "tender evaluation", got["expertise"].Value)
+	assert.Equal(t, "senior procurement officer", got["role"].Value, "an auto memory is updated")
+	assert.Len(t, got, 4)
+}
+
+func TestChatMemoryExtractionCanBeOffAndIsBounded(t *testing.T) {
+	f := newFixtureWith(t, func(d *chatsvc.Deps) { d.NoAutoMemories = true })
+	u := f.user(t)
+	f.say(t, u, "I am a nurse.")
+	assert.Empty(t, memoryMap(t, f, u), "turned off")
+
+	f = newFixture(t)
+	u = f.user(t)
+	for i := range chat.ExtractBelow {
+		_, err := f.svc.SaveMemory(ctx, u, fmt.Sprintf("k%d", i), "v", chat.MemoryFact)
+		require.NoError(t, err)
+	}
+	f.say(t, u, "I am a nurse.")
+	got := memoryMap(t, f, u)
+	assert.Len(t, got, chat.ExtractBelow, "no extraction at 50 memories")
+	assert.NotContains(t, got, "role")
 }

@@ -95,6 +95,9 @@ type Config struct {
 	// comma-separated KEY=Name pairs that add or replace a key, or remove
 	// it with an empty name ("KAO=Kaolack,FAT=Fatick,GN=").
 	GeoRegions map[string]string
+	// AutoMemories lets chat remember the facts a user states about
+	// themselves (askozzy-notes §4.5). KENTE_CHAT_AUTO_MEMORIES, default true.
+	AutoMemories bool
 
 	Secrets Secrets
 }
@@ -155,6 +158,7 @@ func Defaults() Config {
 		Addr:            "127.0.0.1:8080",
 		DatabaseURL:     "sqlite://kente.db",
 		AutoMigrate:     true,
+		AutoMemories:    true,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "json",
 		CORSOrigins:     []string{"*"},
@@ -229,6 +233,13 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	parse("KENTE_AUTO_MIGRATE", func(v string) (err error) {
 		c.AutoMigrate, err = strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		return nil
+	})
+	parse("KENTE_CHAT_AUTO_MEMORIES", func(v string) (err error) {
+		c.AutoMemories, err = strconv.ParseBool(v)
 		if err != nil {
 			return errors.New("must be true or false")
 		}

@@ -26,6 +26,13 @@ type Handler func(ctx context.Context, j job.Job) error
 type Registration struct {
 	Kind    string
 	Handler Handler
+	// GiveUp, optional, is called instead of Handler for a job whose final
+	// attempt ended without an outcome (its worker stopped), before the job
+	// is failed, so that the kind can settle what the job had reserved (a
+	// refund, a status). It must be idempotent: when it returns an error
+	// the job stays claimed until its lease ends and is given up again,
+	// unless the error is Permanent.
+	GiveUp func(ctx context.Context, j job.Job, reason string) error
 }
 
 // permanent marks an error that retrying cannot fix.
@@ -74,6 +81,7 @@ type Runner struct {
 	log      *slog.Logger
 	opts     Options
 	handlers map[string]Handler
+	giveUps  map[string]func(context.Context, job.Job, string) error
 	kinds    []string
 
 	slots  chan struct{}
@@ -89,12 +97,15 @@ func New(q ports.JobQueue, clock ports.Clock, log *slog.Logger, o Options, regs 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	r := &Runner{q: q, clock: clock, log: log, opts: o, handlers: map[string]Handler{}, slots: make(chan struct{}, o.Concurrency)}
+	r := &Runner{q: q, clock: clock, log: log, opts: o, handlers: map[string]Handler{}, giveUps: map[string]func(context.Context, job.Job, string) error{}, slots: make(chan struct{}, o.Concurrency)}
 	for _, reg := range regs {
 		if _, dup := r.handlers[reg.Kind]; dup {
 			panic("jobsvc: kind " + reg.Kind + " registered twice")
 		}
 		r.handlers[reg.Kind] = reg.Handler
+		if reg.GiveUp != nil {
+			r.giveUps[reg.Kind] = reg.GiveUp
+		}
 		r.kinds = append(r.kinds, reg.Kind)
 	}
 	sort.Strings(r.kinds)
@@ -183,6 +194,10 @@ func (r *Runner) dispatch(ctx context.Context) (int, error) {
 // outcome is recorded with a context that outlives a shutdown, so a finished
 // job is not run again.
 func (r *Runner) run(ctx context.Context, j job.Job) {
+	if j.Exhausted {
+		r.giveUp(ctx, j)
+		return
+	}
 	hctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopBeat := r.heartbeat(hctx, j.ID)
@@ -211,6 +226,36 @@ func (r *Runner) run(ctx context.Context, j job.Job) {
 		if err := r.q.Fail(rec, j.ID, r.opts.Worker, err.Error(), &retry, now); err != nil {
 			r.log.Error("record job failure", "job_id", j.ID, "err", err)
 		}
+	}
+}
+
+// giveUp settles a job whose final attempt ended without an outcome: the
+// kind's GiveUp hook, then the failure. A hook error (not Permanent) leaves
+// the job claimed, so it is given up again when the lease ends.
+func (r *Runner) giveUp(ctx context.Context, j job.Job) {
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if hook := r.giveUps[j.Kind]; hook != nil {
+		err := func() (err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					err = fmt.Errorf("give-up hook panicked: %v", v)
+				}
+			}()
+			return hook(rec, j, job.ReasonLeaseExpired)
+		}()
+		var p permanent
+		if err != nil && !errors.As(err, &p) {
+			r.log.Error("give up job", "job_id", j.ID, "kind", j.Kind, "err", err)
+			return
+		}
+		if err != nil {
+			r.log.Error("give up job: hook failed permanently", "job_id", j.ID, "kind", j.Kind, "err", err)
+		}
+	}
+	r.log.Warn("job given up", "job_id", j.ID, "kind", j.Kind, "attempt", j.Attempt, "reason", job.ReasonLeaseExpired)
+	if err := r.q.Fail(rec, j.ID, r.opts.Worker, job.ReasonLeaseExpired, nil, r.clock.Now()); err != nil {
+		r.log.Error("record job failure", "job_id", j.ID, "err", err)
 	}
 }
 

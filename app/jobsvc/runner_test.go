@@ -123,3 +123,65 @@ func TestDuplicateKindPanics(t *testing.T) {
 		jobsvc.New(nil, nil, nil, jobsvc.Options{}, jobsvc.Registration{Kind: "a", Handler: h}, jobsvc.Registration{Kind: "a", Handler: h})
 	})
 }
+
+// TestExhaustedJobIsGivenUp: a job whose final attempt's lease ran out is
+// not run again; its kind's GiveUp hook settles it and it is failed. A hook
+// error leaves it claimed, to be given up again when the lease ends.
+func TestExhaustedJobIsGivenUp(t *testing.T) {
+	var runs, giveUps atomic.Int32
+	hookErr := errors.New("database away")
+	var failHook atomic.Bool
+	failHook.Store(true)
+	q, clock, r := setup(t, jobsvc.Registration{Kind: "gen",
+		Handler: func(context.Context, job.Job) error { runs.Add(1); return nil },
+		GiveUp: func(_ context.Context, j job.Job, reason string) error {
+			assert.True(t, j.Exhausted)
+			assert.Equal(t, job.ReasonLeaseExpired, reason)
+			giveUps.Add(1)
+			if failHook.Load() {
+				return hookErr
+			}
+			return nil
+		}})
+	id, err := q.Enqueue(ctx, "gen", nil, job.Options{MaxAttempts: 1})
+	require.NoError(t, err)
+	// A worker that dies: it claims the only attempt and never reports.
+	_, err = q.Claim(ctx, "dead-worker", []string{"gen"}, 1, clock.Now(), time.Minute)
+	require.NoError(t, err)
+
+	clock.Add(2 * time.Minute)
+	n, err := r.RunDue(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, int32(0), runs.Load(), "the handler does not run an exhausted job")
+	assert.Equal(t, int32(1), giveUps.Load())
+	j, _ := q.Job(ctx, id)
+	assert.Equal(t, job.Running, j.Status, "the hook failed: still claimed")
+
+	failHook.Store(false)
+	n, err = r.RunDue(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "not before the lease ends")
+	clock.Add(2 * time.Minute)
+	_, err = r.RunDue(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), giveUps.Load())
+	j, _ = q.Job(ctx, id)
+	assert.Equal(t, job.Failed, j.Status)
+	assert.Equal(t, job.ReasonLeaseExpired, j.LastError)
+	assert.Equal(t, int32(0), runs.Load())
+}
+
+// TestExhaustedJobWithoutHookFails: a kind without GiveUp is simply failed.
+func TestExhaustedJobWithoutHookFails(t *testing.T) {
+	q, clock, r := setup(t, jobsvc.Registration{Kind: "gen", Handler: func(context.Context, job.Job) error { return nil }})
+	id, err := q.Enqueue(ctx, "gen", nil, job.Options{MaxAttempts: 1})
+	require.NoError(t, err)
+	_, err = q.Claim(ctx, "dead-worker", []string{"gen"}, 1, clock.Now(), time.Minute)
+	require.NoError(t, err)
+	clock.Add(2 * time.Minute)
+	_, err = r.RunDue(ctx)
+	require.NoError(t, err)
+	j, _ := q.Job(ctx, id)
+	assert.Equal(t, job.Failed, j.Status)
+}

@@ -88,5 +88,14 @@ func newCampaignJob(in campaignJobIn) jobsvc.Registration {
 			return jobsvc.Permanent(err)
 		}
 		return err
+	}, GiveUp: func(ctx context.Context, j job.Job, reason string) error {
+		if in.Svc == nil {
+			return fault.New(fault.Unavailable, "campaign.unavailable", "Campaigns are not configured")
+		}
+		err := in.Svc.GiveUp(ctx, j, reason)
+		if fault.Is(err, fault.Invalid) || fault.Is(err, fault.NotFound) {
+			return jobsvc.Permanent(err)
+		}
+		return err
 	}}
 }

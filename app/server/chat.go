@@ -24,23 +24,25 @@ type chatIn struct {
 	Memories      ports.MemoryStore
 	Agents        ports.AgentStore
 	Search        ports.ConversationSearch
+	FAQs          ports.FAQStore
 	Tiers         *tiersvc.Service
 	Audit         *auditsvc.Service
 	Log           *slog.Logger
 }
 
 // newChat builds the chat service over the LLM registry of KENTE_LLM_*
-// (the offline model by default) and a retriever over agents'
-// instructions and the caller's conversations.
+// (the offline model by default) and a retriever over the FAQ entries,
+// agents' instructions and the caller's conversations.
 func newChat(in chatIn) (*chatsvc.Service, error) {
-	retriever := &chatsvc.Retriever{Agents: in.Agents, Search: in.Search}
+	retriever := &chatsvc.Retriever{FAQs: in.FAQs, Agents: in.Agents, Search: in.Search}
 	reg, err := llm.FromConfig(in.Config.LLM, llm.Deps{Catalogue: in.Config.Tiers.Models, Retriever: retriever, Log: in.Log})
 	if err != nil {
 		return nil, fmt.Errorf("llm: %w", err)
 	}
 	return chatsvc.New(chatsvc.Deps{
 		Conversations: in.Conversations, Messages: in.Messages, Folders: in.Folders, Memories: in.Memories, Agents: in.Agents,
-		Search: in.Search, LLM: reg, Retriever: retriever, Models: in.Tiers, Audit: in.Audit,
+		Search: in.Search, FAQs: in.FAQs, LLM: reg, Retriever: retriever, Models: in.Tiers, Audit: in.Audit,
 		Clock: ports.SystemClock{}, Rand: rand.Reader, Log: in.Log, DefaultModel: chatsvc.ModelFor(in.Config.Tiers),
+		NoAutoMemories: !in.Config.AutoMemories,
 	}), nil
 }

@@ -39,7 +39,14 @@ type Job struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	FinishedAt  *time.Time
+	// Exhausted is set by a claim on a job whose final attempt ended
+	// without an outcome (its worker stopped and the lease ran out): the
+	// handler is not run again; the job is given up and failed.
+	Exhausted bool
 }
+
+// ReasonLeaseExpired is the failure recorded on an exhausted job.
+const ReasonLeaseExpired = "lease expired on the final attempt (the worker stopped)"
 
 // Options tune an enqueued job.
 type Options struct {

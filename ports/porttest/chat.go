@@ -26,6 +26,7 @@ type Chat struct {
 	Memories      ports.MemoryStore
 	Agents        ports.AgentStore
 	Search        ports.ConversationSearch
+	FAQs          ports.FAQStore
 }
 
 func chatUser(t *testing.T, s Chat) string {
