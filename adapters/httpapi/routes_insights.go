@@ -26,32 +26,39 @@ var errInsightsUnavailable = fault.New(fault.Unavailable, "insights.unavailable"
 // routes (openapi/insights.yaml, oomus-enterprise-modules 1 and 5).
 func registerInsights(r *router, s *server) {
 	ai := withModule(AIOptimizerModule)
-	r.handleV1(http.MethodGet, "/api/v1/ai/insights", identity.Authenticated, s.aiInsights, ai)
-	r.handleV1(http.MethodGet, "/api/v1/ai/health-score", identity.Authenticated, s.aiHealthScore, ai)
-	r.handleV1(http.MethodGet, "/api/v1/ai/forecast", identity.Authenticated, s.aiForecast, ai)
-	r.handleV1(http.MethodGet, "/api/v1/ai/recommendations", identity.Authenticated, s.aiRecommendations, ai)
-	r.handleV1(http.MethodGet, "/api/v1/ai/anomalies", identity.Authenticated, s.aiAnomalies, ai)
+	r.handleV1(http.MethodGet, "/api/v1/ai/insights", identity.Authenticated, s.insightsGET(s.aiInsights), ai)
+	r.handleV1(http.MethodGet, "/api/v1/ai/health-score", identity.Authenticated, s.insightsGET(s.aiHealthScore), ai)
+	r.handleV1(http.MethodGet, "/api/v1/ai/forecast", identity.Authenticated, s.insightsGET(s.aiForecast), ai)
+	r.handleV1(http.MethodGet, "/api/v1/ai/recommendations", identity.Authenticated, s.insightsGET(s.aiRecommendations), ai)
+	r.handleV1(http.MethodGet, "/api/v1/ai/anomalies", identity.Authenticated, s.insightsGET(s.aiAnomalies), ai)
 	an := withModule(AnalyticsModule)
-	r.handleV1(http.MethodGet, "/api/v1/analytics/summary", identity.Authenticated, s.analyticsSummary)
-	r.handleV1(http.MethodGet, "/api/v1/analytics/studio-stats", identity.Authenticated, s.analyticsStudioStats, an)
-	r.handleV1(http.MethodGet, "/api/v1/analytics/campaigns-timeline", identity.Authenticated, s.analyticsCampaignsTimeline, an)
-	r.handleV1(http.MethodGet, "/api/v1/analytics/spend-timeline", identity.Authenticated, s.analyticsSpendTimeline, an)
-	r.handleV1(http.MethodGet, "/api/v1/analytics/campaign-types", identity.Authenticated, s.analyticsCampaignTypes, an)
-	r.handleV1(http.MethodGet, "/api/v1/analytics/top-campaigns", identity.Authenticated, s.analyticsTopCampaigns, an)
+	r.handleV1(http.MethodGet, "/api/v1/analytics/summary", identity.Authenticated, s.insightsGET(s.analyticsSummary))
+	r.handleV1(http.MethodGet, "/api/v1/analytics/studio-stats", identity.Authenticated, s.insightsGET(s.analyticsStudioStats), an)
+	r.handleV1(http.MethodGet, "/api/v1/analytics/campaigns-timeline", identity.Authenticated, s.insightsGET(s.analyticsCampaignsTimeline), an)
+	r.handleV1(http.MethodGet, "/api/v1/analytics/spend-timeline", identity.Authenticated, s.insightsGET(s.analyticsSpendTimeline), an)
+	r.handleV1(http.MethodGet, "/api/v1/analytics/campaign-types", identity.Authenticated, s.insightsGET(s.analyticsCampaignTypes), an)
+	r.handleV1(http.MethodGet, "/api/v1/analytics/top-campaigns", identity.Authenticated, s.insightsGET(s.analyticsTopCampaigns), an)
 }
 
-// insightsCaller returns the caller's programme, or renders 503 (no
-// service) or 401 and returns false.
-func (s *server) insightsCaller(c *gin.Context) (string, bool) {
-	if s.insights == nil {
-		fail(c, errInsightsUnavailable)
-		return "", false
+// insightsGET serves a read of the caller's programme: 503 without the
+// service, then read's value as JSON 200, or its error.
+func (s *server) insightsGET(read func(c *gin.Context, programmeID string) (any, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.insights == nil {
+			fail(c, errInsightsUnavailable)
+			return
+		}
+		p, ok := v1Principal(c)
+		if !ok {
+			return
+		}
+		out, err := read(c, p.ProgrammeID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, out)
 	}
-	p, ok := v1Principal(c)
-	if !ok {
-		return "", false
-	}
-	return p.ProgrammeID, true
 }
 
 func isoDate(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -154,18 +161,13 @@ type insightsOut struct {
 	Metrics         metricsOut          `json:"metrics"`
 }
 
-func (s *server) aiInsights(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) aiInsights(c *gin.Context, prog string) (any, error) {
 	in, err := s.insights.Insights(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	m := in.Metrics
-	c.JSON(http.StatusOK, insightsOut{
+	return insightsOut{
 		Health: toHealthOut(in.Health), CardForecast: toForecastOut(in.CardForecast), SpendForecast: toForecastOut(in.SpendForecast),
 		QuotaSaturation: saturationOut{WillSaturate: in.QuotaSaturation.WillSaturate, DaysUntilSaturation: in.QuotaSaturation.DaysUntilSaturation,
 			SaturationPct: in.QuotaSaturation.SaturationPct},
@@ -173,71 +175,40 @@ func (s *server) aiInsights(c *gin.Context) {
 		Recommendations: toRecommendationsOut(in.Recommendations),
 		Metrics: metricsOut{QuotaPct: m.QuotaPct, CardsUsedMonth: m.CardsUsedMonth, QuotaTotal: m.QuotaTotal, JobSuccessRate: m.JobSuccessRate,
 			BalanceFCFA: m.BalanceFCFA, DaysUntilReset: m.DaysUntilReset},
-	})
+	}, nil
 }
 
-func (s *server) aiHealthScore(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) aiHealthScore(c *gin.Context, prog string) (any, error) {
 	h, err := s.insights.HealthScore(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, toHealthOut(h))
+	return toHealthOut(h), nil
 }
 
-func (s *server) aiForecast(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) aiForecast(c *gin.Context, prog string) (any, error) {
 	cards, spend, err := s.insights.Forecast(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, gin.H{"card_forecast": toForecastOut(cards), "spend_forecast": toForecastOut(spend)})
+	return gin.H{"card_forecast": toForecastOut(cards), "spend_forecast": toForecastOut(spend)}, nil
 }
 
-func (s *server) aiRecommendations(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) aiRecommendations(c *gin.Context, prog string) (any, error) {
 	recs, err := s.insights.Recommendations(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, gin.H{"recommendations": toRecommendationsOut(recs), "count": len(recs)})
+	return gin.H{"recommendations": toRecommendationsOut(recs), "count": len(recs)}, nil
 }
 
-func (s *server) aiAnomalies(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) aiAnomalies(c *gin.Context, prog string) (any, error) {
 	cards, spend, err := s.insights.Anomalies(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, gin.H{"card_anomalies": toAnomaliesOut(cards), "spend_anomalies": toAnomaliesOut(spend),
-		"total_anomalies": len(cards) + len(spend)})
-}
-
-// queryDays parses the `days` query parameter (default 30, 1–3650) or renders
-// 422 naming it.
-func queryDays(c *gin.Context) (int, bool) {
-	d, err := analytics.ParseDays(c.Query("days"))
-	if err != nil {
-		fail(c, err)
-		return 0, false
-	}
-	return d, true
+	return gin.H{"card_anomalies": toAnomaliesOut(cards), "spend_anomalies": toAnomaliesOut(spend),
+		"total_anomalies": len(cards) + len(spend)}, nil
 }
 
 type summaryOut struct {
@@ -254,23 +225,18 @@ type summaryOut struct {
 	CardsTotal     int64   `json:"cards_total"`
 }
 
-func (s *server) analyticsSummary(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
-	d, ok := queryDays(c)
-	if !ok {
-		return
+func (s *server) analyticsSummary(c *gin.Context, prog string) (any, error) {
+	d, err := analytics.ParseDays(c.Query("days"))
+	if err != nil {
+		return nil, err
 	}
 	sum, err := s.insights.Summary(c.Request.Context(), prog, d)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, summaryOut{PeriodDays: sum.PeriodDays, TotalCampaigns: sum.TotalCampaigns, AllCampaigns: sum.AllCampaigns,
+	return summaryOut{PeriodDays: sum.PeriodDays, TotalCampaigns: sum.TotalCampaigns, AllCampaigns: sum.AllCampaigns,
 		TotalJobs: sum.TotalJobs, TotalCards: sum.TotalCards, CompletedJobs: sum.CompletedJobs, FailedJobs: sum.FailedJobs,
-		SuccessRate: sum.SuccessRate, TotalSpendFCFA: sum.TotalSpendFCFA, BalanceFCFA: sum.BalanceFCFA, CardsTotal: sum.CardsTotal})
+		SuccessRate: sum.SuccessRate, TotalSpendFCFA: sum.TotalSpendFCFA, BalanceFCFA: sum.BalanceFCFA, CardsTotal: sum.CardsTotal}, nil
 }
 
 type dpiOut struct {
@@ -304,17 +270,12 @@ func toStudioStatsOut(st insightsvc.StudioStats) studioStatsOut {
 	return out
 }
 
-func (s *server) analyticsStudioStats(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) analyticsStudioStats(c *gin.Context, prog string) (any, error) {
 	st, err := s.insights.StudioStats(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
-	c.JSON(http.StatusOK, toStudioStatsOut(st))
+	return toStudioStatsOut(st), nil
 }
 
 type timelineDayOut struct {
@@ -324,25 +285,20 @@ type timelineDayOut struct {
 	DHIS2Cards int64  `json:"dhis2_cards"`
 }
 
-func (s *server) analyticsCampaignsTimeline(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
-	d, ok := queryDays(c)
-	if !ok {
-		return
+func (s *server) analyticsCampaignsTimeline(c *gin.Context, prog string) (any, error) {
+	d, err := analytics.ParseDays(c.Query("days"))
+	if err != nil {
+		return nil, err
 	}
 	tl, err := s.insights.CampaignsTimeline(c.Request.Context(), prog, d)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	out := make([]timelineDayOut, len(tl))
 	for i, t := range tl {
 		out[i] = timelineDayOut{Date: isoDate(t.Date), Jobs: t.Jobs, Cards: t.Cards, DHIS2Cards: t.DHIS2Cards}
 	}
-	c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 type spendDayOut struct {
@@ -350,25 +306,20 @@ type spendDayOut struct {
 	AmountFCFA int64  `json:"amount_fcfa"`
 }
 
-func (s *server) analyticsSpendTimeline(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
-	d, ok := queryDays(c)
-	if !ok {
-		return
+func (s *server) analyticsSpendTimeline(c *gin.Context, prog string) (any, error) {
+	d, err := analytics.ParseDays(c.Query("days"))
+	if err != nil {
+		return nil, err
 	}
 	tl, err := s.insights.SpendTimeline(c.Request.Context(), prog, d)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	out := make([]spendDayOut, len(tl))
 	for i, t := range tl {
 		out[i] = spendDayOut{Date: isoDate(t.Date), AmountFCFA: t.AmountFCFA}
 	}
-	c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 type campaignTypeOut struct {
@@ -378,21 +329,16 @@ type campaignTypeOut struct {
 	Cards        int64  `json:"cards"`
 }
 
-func (s *server) analyticsCampaignTypes(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) analyticsCampaignTypes(c *gin.Context, prog string) (any, error) {
 	types, err := s.insights.CampaignTypes(c.Request.Context(), prog)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	out := make([]campaignTypeOut, len(types))
 	for i, t := range types {
 		out[i] = campaignTypeOut{CampaignType: t.Type, Campaigns: t.Campaigns, Jobs: t.Jobs, Cards: t.Cards}
 	}
-	c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 type topCampaignOut struct {
@@ -403,24 +349,18 @@ type topCampaignOut struct {
 	Cards        int64  `json:"cards"`
 }
 
-func (s *server) analyticsTopCampaigns(c *gin.Context) {
-	prog, ok := s.insightsCaller(c)
-	if !ok {
-		return
-	}
+func (s *server) analyticsTopCampaigns(c *gin.Context, prog string) (any, error) {
 	limit, err := analytics.ParseLimit(c.Query("limit"))
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	top, err := s.insights.TopCampaigns(c.Request.Context(), prog, limit)
 	if err != nil {
-		fail(c, err)
-		return
+		return nil, err
 	}
 	out := make([]topCampaignOut, len(top))
 	for i, t := range top {
 		out[i] = topCampaignOut{CampaignID: t.ID, Name: t.Name, CampaignType: t.Type, Jobs: t.Jobs, Cards: t.Cards}
 	}
-	c.JSON(http.StatusOK, out)
+	return out, nil
 }
