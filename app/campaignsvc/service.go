@@ -15,6 +15,7 @@ import (
 
 	"github.com/kente-gov/kente/core/audit"
 	"github.com/kente-gov/kente/core/fault"
+	"github.com/kente-gov/kente/core/geo"
 	"github.com/kente-gov/kente/core/programme"
 	"github.com/kente-gov/kente/ports"
 )
@@ -62,6 +63,11 @@ type Options struct {
 	CardKey []byte
 	// PortalBaseURL prefixes the verification URLs of artifacts; may be empty.
 	PortalBaseURL string
+	// Regions is the deployment's region map (KENTE_GEO_REGION_MAP, as the
+	// geospatial command center reads it) naming the region of the
+	// distribution event a verification writes; geo.DefaultRegionEntries
+	// when empty.
+	Regions map[string]string
 }
 
 // Actor is the authenticated caller as the inbound adapter resolved it.
@@ -76,11 +82,13 @@ type Actor struct {
 
 // Service runs the campaign use cases.
 type Service struct {
-	d    Deps
-	opts Options
+	d       Deps
+	opts    Options
+	regions geo.RegionMap
 }
 
-// New returns a Service; it panics on a missing dependency or a short key
+// New returns a Service; it panics on a missing dependency, a short key or
+// an invalid region map
 // (programmer errors caught at wiring time).
 func New(d Deps, opts Options) *Service {
 	if len(opts.CardKey) < 16 {
@@ -93,7 +101,14 @@ func New(d Deps, opts Options) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{d: d, opts: opts}
+	regions := geo.DefaultRegionMap()
+	if len(opts.Regions) > 0 {
+		var err error
+		if regions, err = geo.NewRegionMap(opts.Regions); err != nil {
+			panic("campaignsvc: " + err.Error())
+		}
+	}
+	return &Service{d: d, opts: opts, regions: regions}
 }
 
 // Stable fault codes.

@@ -73,7 +73,10 @@ type fixture struct {
 	actor   campaignsvc.Actor
 }
 
-func newFixture(t *testing.T, d sqlstore.Dialect) fixture {
+func newFixture(t *testing.T, d sqlstore.Dialect) fixture { return newFixtureWith(t, d, nil) }
+
+// newFixtureWith is newFixture with the service's region map set.
+func newFixtureWith(t *testing.T, d sqlstore.Dialect, regions map[string]string) fixture {
 	db := sqltest.Fresh(t, d)
 	f := fixture{clock: testkit.NewClock(start), store: sqlstore.NewCampaignStore(db), ledger: sqlstore.NewBillingStore(db),
 		queue: sqlstore.NewJobQueue(db), billing: &stubBilling{}}
@@ -86,7 +89,7 @@ func newFixture(t *testing.T, d sqlstore.Dialect) fixture {
 	f.actor = campaignsvc.Actor{ProgrammeID: id, UserID: "u1", Role: programme.RoleProgrammeAdmin}
 	f.svc = campaignsvc.New(campaignsvc.Deps{Campaigns: f.store, Jobs: f.jobs, Cards: f.store, Usage: f.store, Distribution: f.store,
 		Programmes: progs, Ledger: f.ledger, Billing: f.billing, Queue: f.queue, Tx: db, Audit: &testkit.AuditRecorder{},
-		Clock: f.clock, Rand: rand.Reader}, campaignsvc.Options{CardKey: []byte("0123456789abcdef0123")})
+		Clock: f.clock, Rand: rand.Reader}, campaignsvc.Options{CardKey: []byte("0123456789abcdef0123"), Regions: regions})
 	return f
 }
 
@@ -301,4 +304,25 @@ func TestGiveUpAfterLostWorkerRefunds(t *testing.T) {
 			assert.Equal(t, int64(0), recs[0].CardsGenerated)
 		})
 	}
+}
+
+// TestVerificationEventUsesTheDeploymentRegionMap: the distribution event a
+// verification writes names the region through the deployment's map, as
+// the geospatial command center reads it.
+func TestVerificationEventUsesTheDeploymentRegionMap(t *testing.T) {
+	f := newFixtureWith(t, sqlstore.SQLite, map[string]string{"KAO": "Kaolack", "DKR": "Dakar"})
+	f.billing.quota = 100
+	c := f.campaign(t, "KAO-VAC")
+	_, err := f.svc.CreateJob(ctx, f.actor, c.ID, campaignsvc.JobInput{Beneficiaries: rows(1)})
+	require.NoError(t, err)
+	require.NoError(t, f.svc.Generate(ctx, f.claim(t)))
+	cards, err := f.store.CampaignCards(ctx, c.ID)
+	require.NoError(t, err)
+	require.Len(t, cards, 1)
+	_, err = f.svc.VerifyCode(ctx, cards[0].Code)
+	require.NoError(t, err)
+	events, err := f.store.DistributionEvents(ctx, f.actor.ProgrammeID, 10)
+	require.NoError(t, err)
+	require.Len(t, events, 1)
+	assert.Equal(t, "Kaolack", events[0].Region, "KAO is not in the documented map")
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kente-gov/kente/core/campaign"
 	"github.com/kente-gov/kente/core/fault"
-	"github.com/kente-gov/kente/core/geo"
 )
 
 // Verification is a public card check: no PII (§15.16), only the card's
@@ -80,7 +79,7 @@ func (s *Service) verify(ctx context.Context, by, value, channel string) (Verifi
 			return err
 		}
 		_, err := s.d.Distribution.AddDistributionEvents(ctx, []campaign.DistributionEvent{{ID: id, ProgrammeID: c.ProgrammeID,
-			ClientEventID: "scan:" + id, CampaignID: c.ID, Region: geo.DefaultRegionMap().Region(c.RegionCode, c.Prefix),
+			ClientEventID: "scan:" + id, CampaignID: c.ID, Region: s.regions.Region(c.RegionCode, c.Prefix),
 			Channel: "qr", EventType: "delivered", Count: 1, CreatedAt: now}})
 		return err
 	})

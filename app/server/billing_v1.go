@@ -24,6 +24,7 @@ type billingV1In struct {
 	Tx         ports.Tx
 	Audit      *auditsvc.Service
 	Log        *slog.Logger
+	Clock      ports.Clock `optional:"true"` // tests supply a fake; the system clock otherwise
 }
 
 // newBillingV1 builds the Oomus billing service keyed by
@@ -35,8 +36,12 @@ func newBillingV1(in billingV1In) *billingv1svc.Service {
 		in.Log.Warn("KENTE_INVOICE_HMAC_KEY is not set: the /api/v1 billing routes answer 503")
 		return nil
 	}
+	clock := in.Clock
+	if clock == nil {
+		clock = ports.SystemClock{}
+	}
 	return billingv1svc.New(billingv1svc.Deps{
 		Programmes: in.Programmes, Plans: in.Plans, Ledger: in.Ledger, Invoices: in.Invoices, Recharges: in.Recharges,
-		Modules: in.Modules, Tx: in.Tx, Audit: in.Audit, Clock: ports.SystemClock{}, Rand: rand.Reader, Log: in.Log,
+		Modules: in.Modules, Tx: in.Tx, Audit: in.Audit, Clock: clock, Rand: rand.Reader, Log: in.Log,
 	}, billingv1svc.Options{InvoiceKey: []byte(in.Config.Secrets.InvoiceHMACKey)})
 }

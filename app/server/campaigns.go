@@ -53,7 +53,7 @@ func newCampaigns(in campaignsIn) *campaignsvc.Service {
 		Campaigns: in.Campaigns, Jobs: in.Jobs, Cards: in.Cards, Usage: in.Usage, Distribution: in.Distribution,
 		Programmes: in.Programmes, Ledger: in.Ledger, Billing: campaignBilling{in.BillingV1}, Queue: in.Queue, Tx: in.Tx,
 		Audit: in.Audit, Clock: clock, Rand: rand.Reader, Log: in.Log,
-	}, campaignsvc.Options{CardKey: []byte(in.Config.Secrets.CardHMACKey)})
+	}, campaignsvc.Options{CardKey: []byte(in.Config.Secrets.CardHMACKey), Regions: in.Config.GeoRegions})
 }
 
 // campaignBilling adapts the Oomus billing service to campaignsvc.Billing:

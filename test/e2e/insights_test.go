@@ -137,9 +137,9 @@ func TestInsightsAndAnalytics(t *testing.T) {
 		require.Equal(t, 200, res.Status, "%s", res.Body)
 		giveBack(2, real)
 
-		// Spend: the overage debits are written at the billing service's
-		// (real) time, the cancelled job's refund at the clock's: all today.
-		wantSpendToday := wantB2
+		// Spend: day 2's overage; today's cancelled job was debited and
+		// refunded the same day (net 0).
+		wantSpend := wantB2
 		wantBalance := 100000 - wantB2
 		bal := c.do("GET", "/api/v1/billing/balance", user, nil).JSON(t)
 		require.Equal(t, float64(wantBalance), bal["balance_fcfa"])
@@ -152,7 +152,7 @@ func TestInsightsAndAnalytics(t *testing.T) {
 		// Analytics.
 		sum = c.do("GET", "/api/v1/analytics/summary?days=30", user, nil).JSON(t)
 		assert.Equal(t, map[string]any{"period_days": 30.0, "total_campaigns": 2.0, "all_campaigns": 2.0, "total_jobs": 5.0, "total_cards": 12.0,
-			"completed_jobs": 3.0, "failed_jobs": 1.0, "success_rate": 60.0, "total_spend_fcfa": float64(wantSpendToday),
+			"completed_jobs": 3.0, "failed_jobs": 1.0, "success_rate": 60.0, "total_spend_fcfa": float64(wantSpend),
 			"balance_fcfa": float64(wantBalance), "cards_total": 12.0}, sum)
 		sum = c.do("GET", "/api/v1/analytics/summary?days=1", user, nil).JSON(t)
 		assert.Equal(t, 1.0, sum["total_jobs"], "today: the cancelled job")
@@ -178,8 +178,8 @@ func TestInsightsAndAnalytics(t *testing.T) {
 		require.Len(t, series, 5)
 		for i, e := range series {
 			want := 0.0
-			if i == 4 {
-				want = float64(wantSpendToday)
+			if i == 2 {
+				want = float64(wantSpend)
 			}
 			assert.Equal(t, want, e["amount_fcfa"], "day %d", i)
 		}
@@ -191,7 +191,7 @@ func TestInsightsAndAnalytics(t *testing.T) {
 		assert.Equal(t, map[string]any{"completed": 12.0}, st["cards_by_status"])
 		assert.Equal(t, []any{map[string]any{"render_scale": 1.0, "jobs": 3.0, "cards": 12.0}}, st["dpi_distribution"])
 		assert.Equal(t, float64(wantB2), st["cost_fcfa"])
-		assert.Equal(t, float64(wantSpendToday), st["total_cost_fcfa"])
+		assert.Equal(t, float64(wantSpend), st["total_cost_fcfa"])
 		assert.Equal(t, 0.0, st["pdf_exports"])
 		assert.Greater(t, st["storage_mb"], 0.0, "manifests and registries are stored")
 
