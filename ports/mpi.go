@@ -129,8 +129,9 @@ type MPIFederationStore interface {
 	// mpiID, whatever its programme; fault.NotFound when absent.
 	RecordAnyProgramme(ctx context.Context, mpiID string) (mpi.Record, error)
 	// CrossProgrammePairs returns up to limit pairs of active records of
-	// different programmes filed under at least one common blocking key,
-	// each pair once with A < B by MPI id, in (A, B) order, starting after
+	// different programmes filed under at least one common blocking key and
+	// not already joined by a federation link (of any type: the pair has
+	// been reviewed), each pair once with A < B by MPI id, in (A, B) order, starting after
 	// the pair after (the zero MPIPair starts at the beginning): a keyset
 	// page. Each record of the page is returned once in recs, carrying
 	// what record linkage reads, as MPIBulkStore.BlockedRecords does, and

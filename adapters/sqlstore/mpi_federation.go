@@ -63,11 +63,14 @@ func (s *MPIStore) RecordAnyProgramme(ctx context.Context, mpiID string) (mpi.Re
 }
 
 // crossPairsQuery pairs the active records of different programmes filed
-// under a common key, each pair once (a < b), in (a, b) order after a
-// keyset cursor.
+// under a common key and not already joined by a federation link (either
+// order: links order their pair in Go, the query in the column's
+// collation), each pair once, in (a, b) order after a keyset cursor.
 const crossPairsQuery = `SELECT DISTINCT a.mpi_id, b.mpi_id FROM mpi_blocking_keys a
  JOIN mpi_blocking_keys b ON b.block_key = a.block_key AND b.mpi_id > a.mpi_id AND b.programme_id <> a.programme_id
- WHERE a.mpi_id > ? OR (a.mpi_id = ? AND b.mpi_id > ?)
+ WHERE (a.mpi_id > ? OR (a.mpi_id = ? AND b.mpi_id > ?))
+ AND NOT EXISTS (SELECT 1 FROM mpi_federation_links l
+  WHERE (l.pair_low = a.mpi_id AND l.pair_high = b.mpi_id) OR (l.pair_low = b.mpi_id AND l.pair_high = a.mpi_id))
  ORDER BY a.mpi_id, b.mpi_id LIMIT ?`
 
 // CrossProgrammePairs returns a keyset page of cross-programme candidate

@@ -309,6 +309,9 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 		links, err = fs.FederationLinks(ctx, stranger.MPIID)
 		require.NoError(t, err)
 		assert.Empty(t, links)
+		pairs, _, err = fs.CrossProgrammePairs(ctx, ports.MPIPair{}, 10)
+		require.NoError(t, err)
+		assert.Equal(t, []ports.MPIPair{want[2], want[3], want[4]}, pairs, "linked pairs (either direction) are no longer candidates")
 
 		gone, err := fs.DeleteFederationLink(ctx, l1.ID)
 		require.NoError(t, err)
@@ -318,6 +321,9 @@ func MPI(t *testing.T, fresh func(t *testing.T) MPIStores) {
 		links, err = fs.FederationLinks(ctx, b.MPIID)
 		require.NoError(t, err)
 		assert.Empty(t, links)
+		pairs, _, err = fs.CrossProgrammePairs(ctx, ports.MPIPair{}, 10)
+		require.NoError(t, err)
+		assert.Equal(t, want[0], pairs[0], "an unlinked pair is a candidate again")
 		require.NoError(t, fs.CreateFederationLink(ctx, dup), "the pair can be linked again once unlinked")
 	})
 

@@ -272,6 +272,9 @@ func TestMPIFederationEndToEnd(t *testing.T) {
 		assert.Equal(t, "mpi.federation_link_exists", res.JSON(t)["code"])
 		res = link(map[string]any{"source_mpi_id": b, "target_mpi_id": k, "link_type": "household_member", "confidence": 1})
 		require.Equal(t, http.StatusCreated, res.Status, "%s", res.Body)
+		res = c.do("GET", "/api/v1/mpi/admin/federation/duplicates", admin, nil)
+		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+		assert.Empty(t, res.JSON(t)["items"], "a linked pair has been reviewed: no longer a candidate")
 
 		// Links of a record, from either end.
 		res = c.do("GET", "/api/v1/mpi/admin/federation/links/"+b, admin, nil)
@@ -291,6 +294,7 @@ func TestMPIFederationEndToEnd(t *testing.T) {
 		res = c.do("GET", "/api/v1/mpi/admin/federation/links/"+a, admin, nil)
 		require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
 		assert.Equal(t, 0.0, res.JSON(t)["count"])
+		assert.Len(t, c.do("GET", "/api/v1/mpi/admin/federation/duplicates", admin, nil).JSON(t)["items"], 1, "unlinked: a candidate again")
 		require.Equal(t, http.StatusCreated, link(reversed).Status)
 
 		// Audited.
