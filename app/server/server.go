@@ -115,6 +115,7 @@ func OptionsFor(profile string, cfg config.Config, logger *slog.Logger) fx.Optio
 		// The wallet is optional in httpapi; building it here makes a wiring
 		// gap fail start-up instead of turning the wallet routes into 503s.
 		fx.Invoke(func(*walletsvc.Service) {}),
+		fx.Invoke(reindexMPIKeysAtStart),
 	}
 	if profile == ProfileCluster {
 		opts = append(opts, fx.Provide(
