@@ -17,9 +17,17 @@ import (
 // GenerateKind is the queue kind of card-generation jobs.
 const GenerateKind = "campaign.generate"
 
-// MPINote is what the manifest says while no MPI service assigns ids to
-// job rows.
-const MPINote = "No MPI id was assigned: the MPI registry is not wired to card generation yet; QR tokens use an empty mpi_id."
+// What a manifest says when a job asked for MPI ids (include_mpi_id) and
+// its rows did not get them.
+const (
+	// MPINote: the service was built without an MPI registry.
+	MPINote = "No MPI id was assigned: this server has no MPI registry configured for card generation; QR tokens use an empty mpi_id."
+	// MPINoRegion: neither the campaign's region_code nor the first part
+	// of its prefix is a three-letter MPI region code.
+	MPINoRegion = "No MPI id was assigned: the campaign has no three-letter region code (region_code, or the first part of the prefix) to register its beneficiaries in; QR tokens use an empty mpi_id."
+	// MPINoCountry: the programme's country is not an ISO 3166-1 code.
+	MPINoCountry = "No MPI id was assigned: the programme has no ISO country code to register its beneficiaries in; QR tokens use an empty mpi_id."
+)
 
 // Artifact names a job download.
 const (

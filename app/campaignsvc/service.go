@@ -14,6 +14,7 @@ import (
 	"log/slog"
 
 	"github.com/kente-gov/kente/core/audit"
+	"github.com/kente-gov/kente/core/campaign"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/geo"
 	"github.com/kente-gov/kente/core/programme"
@@ -51,9 +52,23 @@ type Deps struct {
 	Queue        ports.JobQueue
 	Tx           ports.Tx
 	Audit        Auditor
-	Clock        ports.Clock
-	Rand         io.Reader // a CSPRNG
-	Log          *slog.Logger
+	// MPI gives job rows master-patient-index ids when a job asks for them
+	// (include_mpi_id); nil: no id is assigned and the manifest says so.
+	MPI   MPIAssigner
+	Clock ports.Clock
+	Rand  io.Reader // a CSPRNG
+	Log   *slog.Logger
+}
+
+// MPIAssigner registers job rows in the master patient index (adapted
+// from app/mpisvc in app/server, since services see only core and ports).
+type MPIAssigner interface {
+	// AssignMPIIDs matches each row against the programme's registry with
+	// the registry's rules, inside the caller's transaction: a certain
+	// match reuses the existing id, otherwise a record is created in
+	// regionCode/countryCode. It returns one id per row, "" for a row the
+	// registry refused (an invalid name, an implausible date).
+	AssignMPIIDs(ctx context.Context, programmeID, regionCode, countryCode, actorID string, rows []campaign.Beneficiary) ([]string, error)
 }
 
 // Options tune the service.

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kente-gov/kente/core/campaign"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/job"
+	"github.com/kente-gov/kente/core/mpi"
 )
 
 // maxCodeDraws bounds how often one lot draws new codes after a collision.
@@ -117,6 +119,10 @@ func (s *Service) lot(ctx context.Context, j campaign.Job, c campaign.Campaign) 
 	if len(rows) == 0 {
 		return j, fmt.Errorf("job %s: input ends at row %d of %d", j.ID, j.CardsGenerated, j.TotalCards)
 	}
+	place, _, err := s.mpiPlace(ctx, j, c)
+	if err != nil {
+		return j, err
+	}
 	for draw := 1; ; draw++ {
 		cards := make([]campaign.Card, len(rows))
 		issued := s.d.Clock.Now().UTC()
@@ -132,6 +138,18 @@ func (s *Service) lot(ctx context.Context, j campaign.Job, c campaign.Campaign) 
 		}
 		var out campaign.Job
 		err := s.d.Tx.WithinTx(ctx, func(ctx context.Context) error {
+			if place.ok {
+				// In the lot's transaction: a lot that is drawn again or
+				// rolled back leaves no MPI record behind.
+				ids, err := s.d.MPI.AssignMPIIDs(ctx, j.ProgrammeID, place.region, place.country, "job:"+j.ID, rows)
+				if err != nil {
+					return fmt.Errorf("assign MPI ids: %w", err)
+				}
+				for i := range cards {
+					cards[i].MPIID = ids[i]
+					cards[i].TokenHash = campaign.Hash(campaign.QRToken(s.opts.CardKey, ids[i], c.Prefix, cards[i].Code))
+				}
+			}
 			if err := s.d.Cards.AddCards(ctx, cards); err != nil {
 				return err
 			}
@@ -157,6 +175,40 @@ func (s *Service) lot(ctx context.Context, j campaign.Job, c campaign.Campaign) 
 		}
 		// A code collided (36^8 codes): draw the whole lot again.
 	}
+}
+
+// mpiPlacement is where a job's rows are registered in the MPI.
+type mpiPlacement struct {
+	ok              bool
+	region, country string
+}
+
+// mpiPlace says whether the job's rows get MPI ids and in which region and
+// country (the campaign's region_code, else the first part of its prefix,
+// when it is an MPI region code; the programme's country), or, in note,
+// why they do not. A job that did not ask for ids gets neither.
+func (s *Service) mpiPlace(ctx context.Context, j campaign.Job, c campaign.Campaign) (mpiPlacement, string, error) {
+	switch {
+	case !j.IncludeMPIID:
+		return mpiPlacement{}, "", nil
+	case s.d.MPI == nil:
+		return mpiPlacement{}, MPINote, nil
+	}
+	region := strings.ToUpper(c.RegionCode)
+	if !mpi.ValidRegion(region) {
+		region, _, _ = strings.Cut(c.Prefix, "-")
+	}
+	if !mpi.ValidRegion(region) {
+		return mpiPlacement{}, MPINoRegion, nil
+	}
+	p, err := s.d.Programmes.ProgrammeByID(ctx, j.ProgrammeID)
+	if err != nil {
+		return mpiPlacement{}, "", fmt.Errorf("load programme: %w", err)
+	}
+	if !mpi.ValidCountry(p.Country) {
+		return mpiPlacement{}, MPINoCountry, nil
+	}
+	return mpiPlacement{ok: true, region: region, country: p.Country}, "", nil
 }
 
 // pack builds the manifest and the signed registry, stores them, and
@@ -216,9 +268,11 @@ func (s *Service) Artifacts(ctx context.Context, j campaign.Job, c campaign.Camp
 	now := s.d.Clock.Now().UTC()
 	m := campaign.Manifest{JobID: j.ID, CampaignID: c.ID, Prefix: c.Prefix, DPI: j.DPI, RenderScale: j.RenderScale,
 		GeneratedAt: now.Format(time.RFC3339), TotalCards: len(cards), IncludeMPIID: j.IncludeMPIID, Cards: make([]campaign.ManifestCard, len(cards))}
-	if j.IncludeMPIID {
-		m.MPINote = MPINote
+	place, note, err := s.mpiPlace(ctx, j, c)
+	if err != nil {
+		return nil, nil, err
 	}
+	m.MPINote = note
 	for i, cd := range cards {
 		mc := campaign.ManifestCard{Row: cd.Row, BeneficiaryID: cd.BeneficiaryID, CardCode: cd.Code, MPIID: cd.MPIID,
 			QRToken: campaign.QRToken(s.opts.CardKey, cd.MPIID, c.Prefix, cd.Code), IssuedAt: cd.IssuedAt.Format(time.RFC3339)}
@@ -227,6 +281,18 @@ func (s *Service) Artifacts(ctx context.Context, j campaign.Job, c campaign.Camp
 			mc.FirstName, mc.LastName, mc.DateOfBirth = b.FirstName, b.LastName, b.DateOfBirth
 		}
 		m.Cards[i] = mc
+	}
+	if place.ok {
+		assigned := 0
+		for _, cd := range cards {
+			if cd.MPIID != "" {
+				assigned++
+			}
+		}
+		if assigned < len(cards) {
+			m.MPINote = fmt.Sprintf("MPI ids were assigned to %d of %d rows; the registry refused the others (a name without letters, "+
+				"an implausible date of birth), whose QR tokens use an empty mpi_id.", assigned, len(cards))
+		}
 	}
 	manifest, err = json.Marshal(m)
 	if err != nil {

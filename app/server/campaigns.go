@@ -12,6 +12,8 @@ import (
 	"github.com/kente-gov/kente/app/campaignsvc"
 	"github.com/kente-gov/kente/app/config"
 	"github.com/kente-gov/kente/app/jobsvc"
+	"github.com/kente-gov/kente/app/mpisvc"
+	"github.com/kente-gov/kente/core/campaign"
 	"github.com/kente-gov/kente/core/fault"
 	"github.com/kente-gov/kente/core/job"
 	"github.com/kente-gov/kente/core/programme"
@@ -32,6 +34,7 @@ type campaignsIn struct {
 	Tx           ports.Tx
 	Audit        *auditsvc.Service
 	BillingV1    *billingv1svc.Service `optional:"true"`
+	MPI          *mpisvc.Service       `optional:"true"`
 	Clock        ports.Clock           `optional:"true"` // tests supply a fake; the system clock otherwise
 	Log          *slog.Logger
 }
@@ -49,10 +52,14 @@ func newCampaigns(in campaignsIn) *campaignsvc.Service {
 	if clock == nil {
 		clock = ports.SystemClock{}
 	}
+	var assigner campaignsvc.MPIAssigner
+	if in.MPI != nil {
+		assigner = campaignMPI{in.MPI}
+	}
 	return campaignsvc.New(campaignsvc.Deps{
 		Campaigns: in.Campaigns, Jobs: in.Jobs, Cards: in.Cards, Usage: in.Usage, Distribution: in.Distribution,
 		Programmes: in.Programmes, Ledger: in.Ledger, Billing: campaignBilling{in.BillingV1}, Queue: in.Queue, Tx: in.Tx,
-		Audit: in.Audit, Clock: clock, Rand: rand.Reader, Log: in.Log,
+		Audit: in.Audit, MPI: assigner, Clock: clock, Rand: rand.Reader, Log: in.Log,
 	}, campaignsvc.Options{CardKey: []byte(in.Config.Secrets.CardHMACKey), Regions: in.Config.GeoRegions})
 }
 
@@ -69,6 +76,34 @@ func (c campaignBilling) Charge(ctx context.Context, a campaignsvc.Actor, amount
 		IP: a.IP, UserAgent: a.UserAgent}, billingv1svc.Debit{ProgrammeID: a.ProgrammeID, AmountFCFA: amount, TxType: programme.TxDebit,
 		InvoiceType: programme.InvoiceGeneration, Description: description, CardCount: cards, Reference: reference})
 	return err
+}
+
+// campaignMPI adapts the MPI registry to campaignsvc.MPIAssigner: a lot of
+// job rows is one registry import (its rules: a certain match reuses the
+// existing id, every import audited as "mpi.import").
+type campaignMPI struct{ m *mpisvc.Service }
+
+func (a campaignMPI) AssignMPIIDs(ctx context.Context, programmeID, regionCode, countryCode, actorID string, rows []campaign.Beneficiary) ([]string, error) {
+	ids := make([]string, len(rows))
+	for lo := 0; lo < len(rows); lo += mpisvc.MaxImportChunk {
+		part := rows[lo:min(lo+mpisvc.MaxImportChunk, len(rows))]
+		in := make([]mpisvc.Registration, len(part))
+		for i, b := range part {
+			in[i] = mpisvc.Registration{FirstName: b.FirstName, LastName: b.LastName, DateOfBirth: b.DateOfBirth, PhoneNumber: b.PhoneNumber,
+				RegionCode: regionCode, CountryCode: countryCode, ActorID: actorID}
+		}
+		res, err := a.m.Import(ctx, programmeID, in, actorID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range res.Created {
+			ids[lo+c.Index] = c.MPIID
+		}
+		for _, d := range res.Duplicates {
+			ids[lo+d.Index] = d.ExistingID
+		}
+	}
+	return ids, nil
 }
 
 type campaignJobIn struct {

@@ -89,13 +89,25 @@ func startWithClock(t *testing.T, cfg config.Config, clock ports.Clock) clockSer
 	return clockServer{client: c, runner: runner, stop: stop}
 }
 
+// beneficiaries returns n distinct people ("Aminata Diop" + a letter
+// suffix, one birth date each), as the MPI registry would tell them apart.
 func beneficiaries(n int) []map[string]any {
 	out := make([]map[string]any, n)
+	born := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range out {
-		out[i] = map[string]any{"first_name": "Aminata", "last_name": fmt.Sprintf("Diop%d", i), "date_of_birth": "1991-03-04",
-			"beneficiary_id": fmt.Sprintf("BEN-%05d", i)}
+		out[i] = map[string]any{"first_name": "Aminata", "last_name": "Diop" + letters(i),
+			"date_of_birth": born.AddDate(0, 0, i).Format(time.DateOnly), "beneficiary_id": fmt.Sprintf("BEN-%05d", i)}
 	}
 	return out
+}
+
+// letters spells i in base 26 with a–z (0 → "a", 26 → "ba").
+func letters(i int) string {
+	s := string(rune('a' + i%26))
+	for i /= 26; i > 0; i /= 26 {
+		s = string(rune('a'+i%26)) + s
+	}
+	return s
 }
 
 type manifestDoc struct {
@@ -104,6 +116,7 @@ type manifestDoc struct {
 	MPINote      string `json:"mpi_note"`
 	Cards        []struct {
 		Row         int    `json:"row"`
+		MPIID       string `json:"mpi_id"`
 		LastName    string `json:"last_name"`
 		CardCode    string `json:"card_code"`
 		QRToken     string `json:"qr_token"`
@@ -225,14 +238,19 @@ func TestCampaignsAndJobs(t *testing.T) {
 		require.NoError(t, json.Unmarshal(res.Body, &m))
 		require.Len(t, m.Cards, 3)
 		assert.True(t, m.IncludeMPIID)
-		assert.Contains(t, m.MPINote, "No MPI id was assigned")
+		assert.Empty(t, m.MPINote, "every row got an MPI id")
 		codeRE := regexp.MustCompile(`^DKR-VAC-[0-9A-Z]{8}$`)
+		mpiRE := regexp.MustCompile(`^SN-DKR-[0-9]{2}-[0-9A-Z]{8}$`)
+		people := map[string]bool{}
 		for i, cd := range m.Cards {
 			assert.Equal(t, i, cd.Row)
 			assert.Regexp(t, codeRE, cd.CardCode)
-			assert.Equal(t, campaign.QRToken([]byte(cardKey), "", "DKR-VAC", cd.CardCode), cd.QRToken, "§15.15 token")
+			assert.Regexp(t, mpiRE, cd.MPIID, "registered in the campaign's region and the programme's country")
+			people[cd.MPIID] = true
+			assert.Equal(t, campaign.QRToken([]byte(cardKey), cd.MPIID, "DKR-VAC", cd.CardCode), cd.QRToken, "§15.15 token over the MPI id")
 		}
-		assert.Equal(t, "Diop0", m.Cards[0].LastName)
+		assert.Len(t, people, 3, "three people, three ids")
+		assert.Equal(t, "Diopa", m.Cards[0].LastName)
 		res = c.do("GET", "/api/v1/jobs/"+jid+"/download/registry", user, nil)
 		require.Equal(t, 200, res.Status, "%s", res.Body)
 		reg, ok := campaign.VerifyRegistry([]byte(cardKey), res.Body)
@@ -428,5 +446,67 @@ func TestCampaignJobSurvivesRestart(t *testing.T) {
 			codes[cd.CardCode] = true
 		}
 		assert.Len(t, codes, n, "every code is unique")
+	})
+}
+
+// TestCardJobsAssignMPIIDs: include_mpi_id registers each row in the MPI
+// with its rules: people already registered keep their id, new ones get
+// one; a campaign without a region code, or a job that did not ask, gets
+// none and the manifest says why.
+func TestCardJobsAssignMPIIDs(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, d sqlstore.Dialect) {
+		url := sqltest.URL(t, d)
+		s := startWithClock(t, campaignConfig(t, url), testkit.NewClock(time.Now().Add(-time.Hour)))
+		c := s.client
+		require.NoError(t, s.runner.Stop(context.Background()))
+		admin := billingLogin(t, c, url, true)
+		user := billingLogin(t, c, url, false)
+		require.Equal(t, 200, c.do("PUT", "/api/v1/billing/quota-plans/starter", admin, map[string]any{"studio_print_quota": 100, "sp_price_per_card": 10}).Status)
+		manifest := func(campaignID string, body map[string]any) manifestDoc {
+			t.Helper()
+			res := c.do("POST", "/api/v1/campaigns/"+campaignID+"/jobs", user, body)
+			require.Equal(t, 202, res.Status, "%s", res.Body)
+			jid := res.JSON(t)["job_id"].(string)
+			n, err := s.runner.RunDue(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, 1, n)
+			res = c.do("GET", "/api/v1/jobs/"+jid+"/download/manifest", user, nil)
+			require.Equal(t, 200, res.Status, "%s", res.Body)
+			var m manifestDoc
+			require.NoError(t, json.Unmarshal(res.Body, &m))
+			return m
+		}
+		newCampaign := func(body map[string]any) string {
+			res := c.do("POST", "/api/v1/campaigns", user, body)
+			require.Equal(t, 201, res.Status, "%s", res.Body)
+			return res.JSON(t)["id"].(string)
+		}
+		ths := newCampaign(map[string]any{"name": "Vaccination Thiès", "campaign_type": "vaccination", "prefix": "THS-VAC"})
+
+		first := manifest(ths, map[string]any{"beneficiaries": beneficiaries(3)})
+		require.Len(t, first.Cards, 3)
+		assert.Empty(t, first.MPINote)
+		for _, cd := range first.Cards {
+			assert.Regexp(t, `^SN-THS-[0-9]{2}-[0-9A-Z]{8}$`, cd.MPIID, "region from the prefix")
+		}
+		rows := beneficiaries(4) // the same three people and a fourth
+		second := manifest(ths, map[string]any{"beneficiaries": rows})
+		require.Len(t, second.Cards, 4)
+		for i := range 3 {
+			assert.Equal(t, first.Cards[i].MPIID, second.Cards[i].MPIID, "row %d: a registered person keeps their id", i)
+		}
+		assert.NotEmpty(t, second.Cards[3].MPIID)
+		assert.NotContains(t, []string{first.Cards[0].MPIID, first.Cards[1].MPIID, first.Cards[2].MPIID}, second.Cards[3].MPIID)
+
+		noMPI := manifest(ths, map[string]any{"beneficiaries": beneficiaries(2), "include_mpi_id": false})
+		assert.False(t, noMPI.IncludeMPIID)
+		assert.Empty(t, noMPI.MPINote)
+		assert.Empty(t, noMPI.Cards[0].MPIID)
+		assert.Equal(t, campaign.QRToken([]byte(cardKey), "", "THS-VAC", noMPI.Cards[0].CardCode), noMPI.Cards[0].QRToken)
+
+		nowhere := newCampaign(map[string]any{"name": "Nutrition", "campaign_type": "nutrition", "prefix": "NUTRI-1"})
+		m := manifest(nowhere, map[string]any{"beneficiaries": beneficiaries(1)})
+		assert.Contains(t, m.MPINote, "no three-letter region code")
+		assert.Empty(t, m.Cards[0].MPIID)
 	})
 }
