@@ -664,16 +664,22 @@ func (s *CampaignStore) DistributionEvents(ctx context.Context, programmeID stri
 	if err != nil {
 		return nil, err
 	}
+	return latestEvents(ctx, s.db, programmeID, limit)
+}
+
+// latestEvents returns a programme's (every programme's when programmeID
+// is empty) latest limit distribution events, newest first.
+func latestEvents(ctx context.Context, db *DB, programmeID string, limit int) ([]campaign.DistributionEvent, error) {
 	if err := checkText(programmeID); err != nil {
 		return nil, err
 	}
 	var rows []distributionRow
-	q := s.db.idb(ctx).NewSelect().Model(&rows)
+	q := db.idb(ctx).NewSelect().Model(&rows)
 	if programmeID != "" {
 		q = q.Where("programme_id = ?", programmeID)
 	}
 	if err := q.Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx); err != nil && !isNoRows(err) {
-		return nil, s.db.wrapErr(err, "list distribution events")
+		return nil, db.wrapErr(err, "list distribution events")
 	}
 	out := make([]campaign.DistributionEvent, len(rows))
 	for i, r := range rows {

@@ -174,21 +174,5 @@ func (s *GeoStore) LatestEvents(ctx context.Context, programmeID string, limit i
 	if limit < 1 || limit > geo.MaxEventsLimit {
 		return nil, fault.Field("limit", "geo.limit_invalid", "limit must be an integer between 1 and 100")
 	}
-	if err := checkText(programmeID); err != nil {
-		return nil, err
-	}
-	var rows []distributionRow
-	q := s.db.idb(ctx).NewSelect().Model(&rows)
-	if programmeID != "" {
-		q = q.Where("programme_id = ?", programmeID)
-	}
-	if err := q.Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx); err != nil && !isNoRows(err) {
-		return nil, s.db.wrapErr(err, "list latest distribution events")
-	}
-	out := make([]campaign.DistributionEvent, len(rows))
-	for i, r := range rows {
-		out[i] = campaign.DistributionEvent{ID: r.ID, ProgrammeID: r.ProgrammeID, ClientEventID: r.ClientEventID, CampaignID: r.CampaignID,
-			Region: r.Region, Channel: r.Channel, EventType: r.EventType, Count: r.Count, CreatedAt: r.CreatedAt.UTC()}
-	}
-	return out, nil
+	return latestEvents(ctx, s.db, programmeID, limit)
 }

@@ -69,6 +69,19 @@ type dayRow struct {
 	Count int64  `bun:"n"`
 }
 
+// dayTotals reads per-day rows as day totals.
+func dayTotals(rows []dayRow) ([]ports.DayTotal, error) {
+	out := make([]ports.DayTotal, len(rows))
+	for i, r := range rows {
+		d, err := parseDay(r.Day)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ports.DayTotal{Day: d, Value: r.Value}
+	}
+	return out, nil
+}
+
 func parseDay(s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
@@ -110,12 +123,8 @@ func (s *InsightsStore) DailyActivity(ctx context.Context, programmeID string, f
 	if err != nil {
 		return out, err
 	}
-	for _, r := range rows {
-		d, err := parseDay(r.Day)
-		if err != nil {
-			return out, err
-		}
-		out.JobsCreated = append(out.JobsCreated, ports.DayTotal{Day: d, Value: r.Value})
+	if out.JobsCreated, err = dayTotals(rows); err != nil {
+		return out, err
 	}
 	done := s.dayExpr("completed_at", 10)
 	rows, err = s.days(ctx, "cards per day",
@@ -124,12 +133,8 @@ func (s *InsightsStore) DailyActivity(ctx context.Context, programmeID string, f
 	if err != nil {
 		return out, err
 	}
-	for _, r := range rows {
-		d, err := parseDay(r.Day)
-		if err != nil {
-			return out, err
-		}
-		out.CardsCompleted = append(out.CardsCompleted, ports.DayTotal{Day: d, Value: r.Value})
+	if out.CardsCompleted, err = dayTotals(rows); err != nil {
+		return out, err
 	}
 	rows, err = s.days(ctx, "spend per day",
 		"SELECT "+day+" AS d, "+s.sum(spendExpr)+" AS v, "+s.sum("CASE WHEN tx_type <> 'refund' THEN 1 ELSE 0 END")+" AS n FROM programme_ledger WHERE programme_id = ? AND "+spendTypes+" AND created_at >= ? AND created_at < ? GROUP BY "+day+" ORDER BY d",
