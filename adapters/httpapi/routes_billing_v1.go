@@ -64,12 +64,12 @@ func (s *server) billingActor(c *gin.Context) (*billingv1svc.Service, billingv1s
 
 // pageQuery reads limit and offset.
 func pageQuery(c *gin.Context) (int, int, bool) {
-	limit, err := intQuery(c, "limit")
+	limit, err := intParam(c, "limit", 0)
 	if err != nil {
 		fail(c, err)
 		return 0, 0, false
 	}
-	offset, err := intQuery(c, "offset")
+	offset, err := intParam(c, "offset", 0)
 	if err != nil {
 		fail(c, err)
 		return 0, 0, false
@@ -130,10 +130,7 @@ func (s *server) v1QuotaPlans(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]quotaPlanOut, len(plans))
-	for i, p := range plans {
-		out[i] = toQuotaPlanOut(p)
-	}
+	out := mapSlice(plans, toQuotaPlanOut)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -251,10 +248,7 @@ func (s *server) v1Transactions(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]transactionOut, len(pg.Entries))
-	for i, e := range pg.Entries {
-		items[i] = toTransactionOut(e)
-	}
+	items := mapSlice(pg.Entries, toTransactionOut)
 	c.JSON(http.StatusOK, gin.H{"total": pg.Total, "items": items})
 }
 
@@ -375,10 +369,7 @@ func (s *server) v1CreateRecharge(c *gin.Context) {
 }
 
 func renderRecharges(c *gin.Context, pg billingv1svc.RechargePage) {
-	items := make([]rechargeOut, len(pg.Items))
-	for i, r := range pg.Items {
-		items[i] = toRechargeOut(r)
-	}
+	items := mapSlice(pg.Items, toRechargeOut)
 	c.JSON(http.StatusOK, gin.H{"total": pg.Total, "items": items})
 }
 
@@ -500,10 +491,7 @@ func toModuleOut(v billingv1svc.ModuleView) gin.H {
 }
 
 func renderModules(c *gin.Context, views []billingv1svc.ModuleView, wrap bool) {
-	out := make([]gin.H, len(views))
-	for i, v := range views {
-		out[i] = toModuleOut(v)
-	}
+	out := mapSlice(views, toModuleOut)
 	if wrap {
 		c.JSON(http.StatusOK, gin.H{"modules": out})
 		return
@@ -628,10 +616,7 @@ func (s *server) v1Invoices(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	items := make([]invoiceOut, len(pg.Items))
-	for i, inv := range pg.Items {
-		items[i] = toInvoiceOut(inv)
-	}
+	items := mapSlice(pg.Items, toInvoiceOut)
 	c.JSON(http.StatusOK, gin.H{"total": pg.Total, "items": items})
 }
 

@@ -126,10 +126,7 @@ func (s *server) listConversations(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(list))
-	for i, v := range list {
-		out[i] = conversationJSON(v)
-	}
+	out := mapSlice(list, conversationJSON)
 	c.JSON(http.StatusOK, gin.H{"conversations": out, "total": total})
 }
 
@@ -200,10 +197,7 @@ func (s *server) conversationMessages(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(msgs))
-	for i, m := range msgs {
-		out[i] = messageJSON(m)
-	}
+	out := mapSlice(msgs, messageJSON)
 	c.JSON(http.StatusOK, gin.H{"messages": out})
 }
 
@@ -498,10 +492,7 @@ func (s *server) memoriesOf(c *gin.Context, list []chat.Memory, err error) {
 		fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(list))
-	for i, m := range list {
-		out[i] = memoryJSON(m)
-	}
+	out := mapSlice(list, memoryJSON)
 	c.JSON(http.StatusOK, gin.H{"memories": out})
 }
 
@@ -565,10 +556,7 @@ func (s *server) agentsOf(c *gin.Context, list []chat.Agent, err error) {
 		fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(list))
-	for i, a := range list {
-		out[i] = agentJSON(a)
-	}
+	out := mapSlice(list, agentJSON)
 	c.JSON(http.StatusOK, gin.H{"agents": out})
 }
 
@@ -702,10 +690,7 @@ func (s *server) listFolders(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]gin.H, len(list))
-	for i, f := range list {
-		out[i] = folderJSON(f)
-	}
+	out := mapSlice(list, folderJSON)
 	c.JSON(http.StatusOK, gin.H{"folders": out})
 }
 

@@ -75,20 +75,26 @@ type faqOut struct {
 	UpdatedAt string   `json:"updatedAt"`
 }
 
+func toFAQOut(f chat.FAQ) faqOut {
+	kw := f.Keywords
+	if kw == nil {
+		kw = []string{}
+	}
+	return faqOut{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category, Keywords: kw, Priority: f.Priority,
+		Active: f.Active, CreatedAt: timestamp(f.CreatedAt), UpdatedAt: timestamp(f.UpdatedAt)}
+}
+
 func (s *server) listFAQs(c *gin.Context) {
 	if !s.chatOr503(c) {
 		return
 	}
-	limit, err := intQuery(c, "limit")
-	if err == nil && c.Query("limit") == "" {
-		limit = 100
-	}
+	limit, err := intParam(c, "limit", 100)
 	if err == nil && (limit < 1 || limit > 500) {
 		err = fault.Field("limit", "request.invalid_limit", "limit must be between 1 and 500")
 	}
 	var offset int
 	if err == nil {
-		offset, err = intQuery(c, "offset")
+		offset, err = intParam(c, "offset", 0)
 	}
 	if err == nil && offset < 0 {
 		err = fault.Field("offset", "request.invalid_offset", "offset must be 0 or more")
@@ -102,15 +108,7 @@ func (s *server) listFAQs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]faqOut, len(list))
-	for i, f := range list {
-		kw := f.Keywords
-		if kw == nil {
-			kw = []string{}
-		}
-		out[i] = faqOut{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category, Keywords: kw, Priority: f.Priority,
-			Active: f.Active, CreatedAt: timestamp(f.CreatedAt), UpdatedAt: timestamp(f.UpdatedAt)}
-	}
+	out := mapSlice(list, toFAQOut)
 	c.JSON(http.StatusOK, gin.H{"entries": out, "total": total, "limit": limit, "offset": offset})
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -404,19 +403,6 @@ func (s *server) v1DisableTOTP(c *gin.Context) {
 	c.JSON(http.StatusOK, toProgrammeOut(a))
 }
 
-// intQuery reads an optional integer query parameter.
-func intQuery(c *gin.Context, name string) (int, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fault.Field(name, "request.invalid_query", name+" must be an integer")
-	}
-	return n, nil
-}
-
 type programmeListOut struct {
 	Total int            `json:"total"`
 	Items []programmeOut `json:"items"`
@@ -427,12 +413,12 @@ func (s *server) v1AdminList(c *gin.Context) {
 	if !ok {
 		return
 	}
-	limit, err := intQuery(c, "limit")
+	limit, err := intParam(c, "limit", 0)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	offset, err := intQuery(c, "offset")
+	offset, err := intParam(c, "offset", 0)
 	if err != nil {
 		fail(c, err)
 		return

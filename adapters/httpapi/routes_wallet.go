@@ -94,10 +94,7 @@ func toPassOut(v walletsvc.PassView) passOut {
 }
 
 func toPassesOut(vs []walletsvc.PassView) []passOut {
-	out := make([]passOut, len(vs))
-	for i, v := range vs {
-		out[i] = toPassOut(v)
-	}
+	out := mapSlice(vs, toPassOut)
 	return out
 }
 
