@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kente-gov/kente/core/campaign"
@@ -184,8 +183,7 @@ type mpiPlacement struct {
 }
 
 // mpiPlace says whether the job's rows get MPI ids and in which region and
-// country (the campaign's region_code, else the first part of its prefix,
-// when it is an MPI region code; the programme's country), or, in note,
+// country (campaign.MPIRegion; the programme's country), or, in note,
 // why they do not. A job that did not ask for ids gets neither.
 func (s *Service) mpiPlace(ctx context.Context, j campaign.Job, c campaign.Campaign) (mpiPlacement, string, error) {
 	switch {
@@ -194,11 +192,8 @@ func (s *Service) mpiPlace(ctx context.Context, j campaign.Job, c campaign.Campa
 	case s.d.MPI == nil:
 		return mpiPlacement{}, MPINote, nil
 	}
-	region := strings.ToUpper(c.RegionCode)
-	if !mpi.ValidRegion(region) {
-		region, _, _ = strings.Cut(c.Prefix, "-")
-	}
-	if !mpi.ValidRegion(region) {
+	region := c.MPIRegion()
+	if region == "" {
 		return mpiPlacement{}, MPINoRegion, nil
 	}
 	p, err := s.d.Programmes.ProgrammeByID(ctx, j.ProgrammeID)

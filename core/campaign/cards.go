@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kente-gov/kente/core/fault"
+	"github.com/kente-gov/kente/core/mpi"
 )
 
 // Type is a campaign's type (§4.2); it is immutable after creation.
@@ -82,6 +83,20 @@ func CheckName(name string) error {
 		return fault.Field("name", "campaign.invalid_name", "name must be 2 to 200 characters")
 	}
 	return nil
+}
+
+// MPIRegion is the MPI region code the campaign's beneficiaries are
+// registered in: its region_code when that is a three-letter MPI region
+// code, else the first part of its prefix when that is one ("THS-VAC" →
+// "THS"), else "" (no MPI id can be assigned).
+func (c Campaign) MPIRegion() string {
+	if r := strings.ToUpper(c.RegionCode); mpi.ValidRegion(r) {
+		return r
+	}
+	if r, _, _ := strings.Cut(c.Prefix, "-"); mpi.ValidRegion(r) {
+		return r
+	}
+	return ""
 }
 
 // Check validates a new campaign's fields.

@@ -186,3 +186,18 @@ func TestCheckEvent(t *testing.T) {
 	require.NotNil(t, fe)
 	assert.Equal(t, "events[0].count", fe.Field)
 }
+
+func TestMPIRegion(t *testing.T) {
+	for _, tc := range []struct{ region, prefix, want string }{
+		{"DKR", "VAC-1", "DKR"},
+		{"dkr", "VAC-1", "DKR"},
+		{"", "THS-VAC", "THS"},
+		{"SN", "THS-VAC", "THS"}, // two letters is a geo code, not an MPI region
+		{"", "NUTRI-1", ""},
+		{"", "KDG", "KDG"},
+		{"", "K2G-VAC", ""},
+	} {
+		c := campaign.Campaign{RegionCode: tc.region, Prefix: tc.prefix}
+		assert.Equal(t, tc.want, c.MPIRegion(), "%+v", tc)
+	}
+}
