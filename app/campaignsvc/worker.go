@@ -97,19 +97,24 @@ func (s *Service) generate(ctx context.Context, id string) error {
 	}); err != nil {
 		return err
 	}
+	place, _, err := s.mpiPlace(ctx, j, c)
+	if err != nil {
+		return err
+	}
 	for j.CardsGenerated < j.TotalCards {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if j, err = s.lot(ctx, j, c); err != nil {
+		if j, err = s.lot(ctx, j, c, place); err != nil {
 			return err
 		}
 	}
 	return s.pack(ctx, j, c)
 }
 
-// lot generates and stores the next lot of cards with the job's progress.
-func (s *Service) lot(ctx context.Context, j campaign.Job, c campaign.Campaign) (campaign.Job, error) {
+// lot generates and stores the next lot of cards with the job's progress,
+// registering its rows in the MPI at place when place.ok.
+func (s *Service) lot(ctx context.Context, j campaign.Job, c campaign.Campaign, place mpiPlacement) (campaign.Job, error) {
 	start := s.d.Clock.Now()
 	rows, err := s.d.Jobs.Beneficiaries(ctx, j.ID, int(j.CardsGenerated), campaign.LotSize)
 	if err != nil {
@@ -117,10 +122,6 @@ func (s *Service) lot(ctx context.Context, j campaign.Job, c campaign.Campaign) 
 	}
 	if len(rows) == 0 {
 		return j, fmt.Errorf("job %s: input ends at row %d of %d", j.ID, j.CardsGenerated, j.TotalCards)
-	}
-	place, _, err := s.mpiPlace(ctx, j, c)
-	if err != nil {
-		return j, err
 	}
 	for draw := 1; ; draw++ {
 		cards := make([]campaign.Card, len(rows))
